@@ -1,0 +1,1 @@
+import { hello } from '@mnc/config'; console.log(hello());
