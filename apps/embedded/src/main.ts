@@ -1,1 +1,83 @@
-import { hello } from '@mnc/config'; console.log(hello());
+import { SingleBar, Presets } from 'cli-progress';
+import { loadEmbeddedConfig } from '@mnc/config';
+import { percentile, submitApplications, submitToDeliveredMs, waitUntilSettled } from '@mnc/load-driver';
+import { startPipeline, stopOnSignals } from '@mnc/stage-runtime';
+import { deliveryStage } from '@mnc/stage-delivery';
+import { encodeLaneStage } from '@mnc/stage-encode-lane';
+import { intakeStage } from '@mnc/stage-intake';
+import { issuanceDataStage } from '@mnc/stage-issuance-data';
+import { photoScreeningStage } from '@mnc/stage-photo-screening';
+import { preDeliveryStage } from '@mnc/stage-pre-delivery';
+
+/**
+ * `npm start`: every stage in this one process (in-memory bus, embedded Postgres, in-process virtual card
+ * encoder), a batch of synthetic applications pushed through intake's HTTP API end to end, a summary, then
+ * the API keeps serving until Ctrl-C. `--count N` sets the batch size; `--exit` stops after the summary.
+ */
+function flag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 0) throw new Error(`${name} takes a whole number`);
+  return value;
+}
+
+async function main(): Promise<void> {
+  const count = flag('--count', 200);
+  const config = { ...loadEmbeddedConfig(), logLevel: 'warn' as const };
+  const pipeline = await startPipeline({
+    processName: 'embedded',
+    config,
+    stages: [intakeStage, photoScreeningStage, issuanceDataStage, encodeLaneStage, preDeliveryStage, deliveryStage],
+  });
+  stopOnSignals(pipeline);
+  console.log(`Pipeline running in one process at ${pipeline.url} (in-memory bus, embedded Postgres).`);
+
+  if (count > 0) {
+    const started = Date.now();
+    const bar = new SingleBar(
+      { format: '{phase} |{bar}| {value}/{total} applications', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
+      Presets.shades_classic,
+    );
+    bar.start(count, 0, { phase: 'submitted' });
+    const submitted = await submitApplications({
+      baseUrl: pipeline.url,
+      count,
+      concurrency: 16,
+      onSubmitted: (n) => bar.update(n),
+    });
+    bar.update(0, { phase: 'settled  ' });
+    const settled = await waitUntilSettled({
+      baseUrl: pipeline.url,
+      ids: submitted.map((s) => s.id),
+      timeoutMs: 10 * 60_000,
+      onProgress: (n) => bar.update(n),
+    });
+    bar.stop();
+    const seconds = (Date.now() - started) / 1000;
+    const views = [...settled.values()];
+    const delivered = views.filter((v) => v.status === 'delivered');
+    const latencies = delivered.map((v) => submitToDeliveredMs(v)!).sort((a, b) => a - b);
+    console.log(
+      [
+        '',
+        `Submitted:      ${submitted.length}`,
+        `Delivered:      ${delivered.length}`,
+        `Photo rejected: ${views.length - delivered.length}`,
+        `Time:           ${seconds.toFixed(1)} s`,
+        `Throughput:     ${(views.length / seconds).toFixed(1)} applications/s`,
+        `Submit → delivered: p50 ${percentile(latencies, 50)} ms, p95 ${percentile(latencies, 95)} ms, p99 ${percentile(latencies, 99)} ms`,
+        '',
+      ].join('\n'),
+    );
+  }
+  if (process.argv.includes('--exit')) {
+    await pipeline.stop();
+    return;
+  }
+  console.log(`Serving the intake API at ${pipeline.url}/v1/applications — press Ctrl-C to stop.`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? `${error.name}: ${error.message}` : error);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { EventEnvelope, EventType } from '@mnc/contracts';
+import type { EventHandlers, HandlerContext } from '@mnc/messaging';
+import type { StageConsumer } from '@mnc/stage-runtime';
+import { statusAfter, TRACKED_EVENT_TYPES } from './application-status';
+import { ApplicationEntity, TimelineEntryEntity } from './entities';
+
+/** Follows every stage's output so the counter API can show each application's status and timeline. */
+@Injectable()
+export class ApplicationStatusConsumer implements StageConsumer {
+  handlers(): EventHandlers {
+    const follow = async (event: EventEnvelope, { manager }: HandlerContext) => {
+      const application = await manager.findOne(ApplicationEntity, {
+        where: { id: event.subject },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!application) return; // an application of another intake deployment
+      await manager.insert(TimelineEntryEntity, {
+        applicationId: application.id,
+        eventId: event.id,
+        eventType: event.type,
+        source: event.source,
+        occurredAt: new Date(event.time),
+      });
+      const next = statusAfter(application.status, event.type);
+      if (next !== application.status) {
+        await manager.update(ApplicationEntity, { id: application.id }, { status: next, updatedAt: new Date() });
+      }
+    };
+    return Object.fromEntries(TRACKED_EVENT_TYPES.map((type: EventType) => [type, follow])) as EventHandlers;
+  }
+}

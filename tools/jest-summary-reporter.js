@@ -1,0 +1,13 @@
+// Prints one closing line per run, "<tier>: N passed, N failed, N skipped", that CI can read whatever the runner.
+class SummaryReporter {
+  constructor(globalConfig) {
+    this.projects = (globalConfig.selectProjects ?? []).join('+') || 'tests';
+  }
+  onRunComplete(_contexts, results) {
+    const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
+    process.stdout.write(
+      `\n${this.projects}: ${results.numPassedTests} passed, ${failed} failed, ${results.numPendingTests + results.numTodoTests} skipped\n`,
+    );
+  }
+}
+module.exports = SummaryReporter;
