@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /**
  * Configuration is read here once, validated, and handed out as a typed object. No other module reads the
@@ -191,5 +194,14 @@ export function describeConfig(env: Raw = process.env): { variable: string; valu
  */
 export function loadEmbeddedConfig(env: Raw = process.env): PipelineConfig {
   const { DATABASE_URL: _ignored, ...rest } = env;
-  return loadConfig({ ...rest, MNC_BUS: 'memory', ENCODER_STATION: 'in-process', HTTP_PORT: env.HTTP_PORT ?? '3000' });
+  // Without a master key the run's key is random, so blobs from an earlier run could not be read: give the
+  // run a blob directory of its own.
+  const blobDir = env.BLOB_DIR ?? (env.MNC_MASTER_KEY ? undefined : mkdtempSync(join(tmpdir(), 'mnc-embedded-blobs-')));
+  return loadConfig({
+    ...rest,
+    MNC_BUS: 'memory',
+    ENCODER_STATION: 'in-process',
+    HTTP_PORT: env.HTTP_PORT ?? '3000',
+    ...(blobDir ? { BLOB_DIR: blobDir } : {}),
+  });
 }

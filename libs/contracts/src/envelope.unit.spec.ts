@@ -12,7 +12,7 @@ import {
   type EventType,
   type PayloadOf,
   type WireRecord,
-} from '@mnc/contracts';
+} from './index';
 
 // Fixtures are local: @mnc/testing depends on this library, so importing it here would be a cycle.
 const APPLICATION_ID = '01936f2e-7c1a-7b3d-9e4f-5a6b7c8d9e0f';
@@ -36,8 +36,18 @@ const PAYLOADS: { [T in EventType]: PayloadOf<T> } = {
     photo: ref('photo', 'image/jpeg', 51_200),
     submittedAt: '2026-04-01T09:15:30.123+09:00',
   },
-  'application.cancelled': { applicationId: APPLICATION_ID, reason: 'Withdrawn by the applicant', cancelledAt: '2026-04-01T10:00:00Z' },
-  'photo.accepted': { ...routing, photo: ref('photo', 'image/jpeg', 51_200), width: 480, height: 600, decision: 'reviewer' },
+  'application.cancelled': {
+    applicationId: APPLICATION_ID,
+    reason: 'Withdrawn by the applicant',
+    cancelledAt: '2026-04-01T10:00:00Z',
+  },
+  'photo.accepted': {
+    ...routing,
+    photo: ref('photo', 'image/jpeg', 51_200),
+    width: 480,
+    height: 600,
+    decision: 'reviewer',
+  },
   'photo.rejected': {
     applicationId: APPLICATION_ID,
     reasons: [{ code: 'EYES_CLOSED', message: 'Both eyes must be open.' }],
@@ -59,7 +69,12 @@ const PAYLOADS: { [T in EventType]: PayloadOf<T> } = {
     attempt: 1,
     encodedAt: '2026-04-03T01:02:03Z',
   },
-  'card.ready-for-dispatch': { ...routing, cardId: CARD_ID, deliverTo: 'municipality', activation: 'pending-delivery' },
+  'card.ready-for-dispatch': {
+    ...routing,
+    cardId: CARD_ID,
+    deliverTo: 'municipality',
+    activation: 'pending-delivery',
+  },
   'card.dispatched': {
     applicationId: APPLICATION_ID,
     cardId: CARD_ID,
@@ -68,12 +83,19 @@ const PAYLOADS: { [T in EventType]: PayloadOf<T> } = {
     trackingNumber: '4455-6677-8899',
     dispatchedAt: '2026-04-04T08:00:00Z',
   },
-  'card.delivered': { applicationId: APPLICATION_ID, cardId: CARD_ID, shipmentId: SHIPMENT_ID, deliveredAt: '2026-04-05T12:00:00Z' },
+  'card.delivered': {
+    applicationId: APPLICATION_ID,
+    cardId: CARD_ID,
+    shipmentId: SHIPMENT_ID,
+    deliveredAt: '2026-04-05T12:00:00Z',
+  },
 };
 
 const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 
-function wire(overrides: Partial<Omit<WireRecord, 'headers'>> & { headers?: Record<string, string | undefined> } = {}) {
+function wire(
+  overrides: Partial<Omit<WireRecord, 'headers'>> & { headers?: Record<string, string | undefined> } = {},
+) {
   const base = encodeEvent(createEvent('photo.accepted', '/mnc/photo-screening', PAYLOADS['photo.accepted']));
   return { ...base, ...overrides, headers: { ...base.headers, ...overrides.headers } };
 }
@@ -89,23 +111,28 @@ function violation(fn: () => unknown): ContractViolationError {
 }
 
 describe('encodeEvent / decodeEvent round trip', () => {
-  it.each(EVENT_TYPES)('given a valid %s event, when encoded and decoded, then the envelope is unchanged', (type) => {
-    const event = createEvent(type, `/mnc/${EventCatalogue[type].producer}`, PAYLOADS[type], {
-      traceparent: TRACEPARENT,
-      tracestate: 'mnc=1',
-    });
+  it.each(EVENT_TYPES)(
+    'given a valid %s event, when encoded and decoded, then the envelope is unchanged',
+    (type) => {
+      const event = createEvent(type, `/mnc/${EventCatalogue[type].producer}`, PAYLOADS[type], {
+        traceparent: TRACEPARENT,
+        tracestate: 'mnc=1',
+      });
 
-    const record = encodeEvent(event);
-    const decoded = decodeEvent({ ...record, value: Buffer.from(record.value) });
+      const record = encodeEvent(event);
+      const decoded = decodeEvent({ ...record, value: Buffer.from(record.value) });
 
-    expect(decoded).toEqual(event);
-    expect(record.topic).toBe(EventCatalogue[type].topic);
-    expect(record.key).toBe(APPLICATION_ID);
-    expect(JSON.parse(record.value.toString('utf8'))).toEqual(PAYLOADS[type]);
-  });
+      expect(decoded).toEqual(event);
+      expect(record.topic).toBe(EventCatalogue[type].topic);
+      expect(record.key).toBe(APPLICATION_ID);
+      expect(JSON.parse(record.value.toString('utf8'))).toEqual(PAYLOADS[type]);
+    },
+  );
 
   it('given an event, when encoded, then every CloudEvents attribute is a ce_ header in binary mode', () => {
-    const event = createEvent('card.encoded', '/mnc/encode-lane', PAYLOADS['card.encoded'], { traceparent: TRACEPARENT });
+    const event = createEvent('card.encoded', '/mnc/encode-lane', PAYLOADS['card.encoded'], {
+      traceparent: TRACEPARENT,
+    });
 
     const { headers } = encodeEvent(event);
 
@@ -151,7 +178,9 @@ describe('decodeEvent contract violations', () => {
   );
 
   it('given a record with no headers at all (raw bytes), when decoded, then MISSING_HEADER', () => {
-    const error = violation(() => decodeEvent({ topic: 'mnc.photo.accepted.v1', key: 'k', value: Buffer.from('\x00\x01'), headers: {} }));
+    const error = violation(() =>
+      decodeEvent({ topic: 'mnc.photo.accepted.v1', key: 'k', value: Buffer.from('\x00\x01'), headers: {} }),
+    );
 
     expect(error.code).toBe('MISSING_HEADER');
     expect(error.permanent).toBe(true);
@@ -162,14 +191,18 @@ describe('decodeEvent contract violations', () => {
   });
 
   it('given an unknown ce_type, when decoded, then UNKNOWN_EVENT_TYPE', () => {
-    const error = violation(() => decodeEvent(wire({ headers: { ce_type: 'jp.mynumbercard.photo.accepted.v9' } })));
+    const error = violation(() =>
+      decodeEvent(wire({ headers: { ce_type: 'jp.mynumbercard.photo.accepted.v9' } })),
+    );
 
     expect(error.code).toBe('UNKNOWN_EVENT_TYPE');
     expect(error.message).toContain('jp.mynumbercard.photo.accepted.v9');
   });
 
   it('given specversion 0.3, when decoded, then UNSUPPORTED_SPEC_VERSION', () => {
-    expect(violation(() => decodeEvent(wire({ headers: { ce_specversion: '0.3' } }))).code).toBe('UNSUPPORTED_SPEC_VERSION');
+    expect(violation(() => decodeEvent(wire({ headers: { ce_specversion: '0.3' } }))).code).toBe(
+      'UNSUPPORTED_SPEC_VERSION',
+    );
   });
 
   it('given a valid event on another event type’s topic, when decoded, then TOPIC_MISMATCH', () => {
@@ -191,7 +224,10 @@ describe('decodeEvent contract violations', () => {
   });
 
   it('given a payload with a wrong nested field, when decoded, then SCHEMA_VIOLATION with the field path', () => {
-    const payload = { ...PAYLOADS['photo.accepted'], photo: { ...PAYLOADS['photo.accepted'].photo, hash: 'md5:abc' } };
+    const payload = {
+      ...PAYLOADS['photo.accepted'],
+      photo: { ...PAYLOADS['photo.accepted'].photo, hash: 'md5:abc' },
+    };
 
     const error = violation(() => decodeEvent(wire({ value: Buffer.from(JSON.stringify(payload)) })));
 
@@ -241,7 +277,9 @@ describe('createEvent', () => {
   it('given a payload missing a required field, when created, then SCHEMA_VIOLATION names it', () => {
     const { cardId: _omitted, ...bad } = PAYLOADS['card.delivered'];
 
-    const error = violation(() => createEvent('card.delivered', '/mnc/delivery', bad as PayloadOf<'card.delivered'>));
+    const error = violation(() =>
+      createEvent('card.delivered', '/mnc/delivery', bad as PayloadOf<'card.delivered'>),
+    );
 
     expect(error.details.map((d) => d.path)).toContain('/cardId');
   });
@@ -257,7 +295,9 @@ describe('createEvent', () => {
   it('given an impossible timestamp, when created, then SCHEMA_VIOLATION', () => {
     const bad = { ...PAYLOADS['application.cancelled'], cancelledAt: '2026-13-45T99:00:00Z' };
 
-    expect(violation(() => createEvent('application.cancelled', '/mnc/intake', bad)).code).toBe('SCHEMA_VIOLATION');
+    expect(violation(() => createEvent('application.cancelled', '/mnc/intake', bad)).code).toBe(
+      'SCHEMA_VIOLATION',
+    );
   });
 
   it('given an event type outside the catalogue, when created, then UNKNOWN_EVENT_TYPE', () => {
@@ -280,9 +320,13 @@ describe('createEvent', () => {
   });
 
   it('given events created one after another, then ids are UUIDv7 and sort in creation order', () => {
-    const ids = Array.from({ length: 500 }, () => createEvent('card.delivered', '/mnc/delivery', PAYLOADS['card.delivered']).id);
+    const ids = Array.from(
+      { length: 500 },
+      () => createEvent('card.delivered', '/mnc/delivery', PAYLOADS['card.delivered']).id,
+    );
 
-    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const id of ids)
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
   });

@@ -1,5 +1,7 @@
 import { ContractViolationError, decodeEvent, encodeEvent, type EventEnvelope } from '@mnc/contracts';
-import { idempotentConsumer, outboxAndInboxDdl, type InboundRecord, type TwoPhaseHandler } from '@mnc/messaging';
+import { idempotentConsumer, outboxAndInboxDdl, type InboundRecord, type TwoPhaseHandler } from './index';
+// Test-only import: the depConstraints have no rule yet that lets spec files use type:testing.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { createTestSchema, deferred, sampleEvent, type TestSchema } from '@mnc/testing';
 
 const DELIVERY = { groupId: 'photo-screening', attempt: 1 };
@@ -16,7 +18,10 @@ describe('idempotentConsumer on Postgres', () => {
   const consumer = 'photo-screening';
 
   async function count(table: string, where = 'true', params: unknown[] = []): Promise<number> {
-    const [row] = (await db.dataSource.query(`SELECT count(*)::int AS n FROM "${db.schema}".${table} WHERE ${where}`, params)) as {
+    const [row] = (await db.dataSource.query(
+      `SELECT count(*)::int AS n FROM "${db.schema}".${table} WHERE ${where}`,
+      params,
+    )) as {
       n: number;
     }[];
     return row.n;
@@ -42,7 +47,10 @@ describe('idempotentConsumer on Postgres', () => {
       afterCommit: options.afterCommit,
       handlers: {
         'application.submitted': async (event, { manager, emit }) => {
-          await manager.query(`INSERT INTO "${db.schema}".screenings VALUES ($1, $2, 'accepted')`, [event.subject, event.id]);
+          await manager.query(`INSERT INTO "${db.schema}".screenings VALUES ($1, $2, 'accepted')`, [
+            event.subject,
+            event.id,
+          ]);
           const { photo, ...routing } = event.data;
           emit('photo.accepted', {
             applicationId: routing.applicationId,
@@ -82,9 +90,10 @@ describe('idempotentConsumer on Postgres', () => {
 
     await transactional({ afterCommit })(inbound(traced), DELIVERY);
 
-    const [row] = (await db.dataSource.query(`SELECT topic, key, headers, payload FROM "${db.schema}".outbox WHERE key = $1`, [
-      incoming.subject,
-    ])) as { topic: string; key: string; headers: Record<string, string>; payload: Buffer }[];
+    const [row] = (await db.dataSource.query(
+      `SELECT topic, key, headers, payload FROM "${db.schema}".outbox WHERE key = $1`,
+      [incoming.subject],
+    )) as { topic: string; key: string; headers: Record<string, string>; payload: Buffer }[];
     const emitted = decodeEvent({ topic: row.topic, key: row.key, headers: row.headers, value: row.payload });
     expect(emitted.type).toBe('photo.accepted');
     expect(emitted.source).toBe('/mnc/photo-screening');
@@ -97,7 +106,9 @@ describe('idempotentConsumer on Postgres', () => {
     const event = sampleEvent('application.submitted');
     const afterCommit = jest.fn();
 
-    await expect(transactional({ failAfterEmit: true, afterCommit })(inbound(event), DELIVERY)).rejects.toThrow('connection reset');
+    await expect(
+      transactional({ failAfterEmit: true, afterCommit })(inbound(event), DELIVERY),
+    ).rejects.toThrow('connection reset');
 
     expect(await count('inbox', 'event_id = $1', [event.id])).toBe(0);
     expect(await count('screenings', 'event_id = $1', [event.id])).toBe(0);
@@ -108,7 +119,10 @@ describe('idempotentConsumer on Postgres', () => {
   });
 
   it('given a record that breaks its contract, then it fails permanently before touching the database', async () => {
-    const record = { ...inbound(sampleEvent('application.submitted')), value: Buffer.from('{"applicationId":"x"}') };
+    const record = {
+      ...inbound(sampleEvent('application.submitted')),
+      value: Buffer.from('{"applicationId":"x"}'),
+    };
 
     const error = await transactional()(record, DELIVERY).catch((e: unknown) => e);
 
@@ -139,9 +153,15 @@ describe('idempotentConsumer on Postgres', () => {
     it('given an event already processed, when redelivered, then prepare is skipped and it is a duplicate', async () => {
       const event = sampleEvent('application.submitted');
       const prepare = jest.fn(async () => 'chip-0001');
-      const apply = jest.fn(async (e: EventEnvelope<'application.submitted'>, { manager }, prepared: string) => {
-        await manager.query(`INSERT INTO "${db.schema}".screenings VALUES ($1, $2, $3)`, [e.subject, e.id, prepared]);
-      }) as TwoPhaseHandler<'application.submitted', string>['apply'] & jest.Mock;
+      const apply = jest.fn(
+        async (e: EventEnvelope<'application.submitted'>, { manager }, prepared: string) => {
+          await manager.query(`INSERT INTO "${db.schema}".screenings VALUES ($1, $2, $3)`, [
+            e.subject,
+            e.id,
+            prepared,
+          ]);
+        },
+      ) as TwoPhaseHandler<'application.submitted', string>['apply'] & jest.Mock;
       const handle = twoPhase({ prepare, apply });
 
       const first = await handle(inbound(event), DELIVERY);
@@ -150,7 +170,10 @@ describe('idempotentConsumer on Postgres', () => {
       expect([first, second]).toEqual(['processed', 'duplicate']);
       expect(prepare).toHaveBeenCalledTimes(1);
       expect(apply).toHaveBeenCalledTimes(1);
-      const rows = (await db.dataSource.query(`SELECT result FROM "${db.schema}".screenings WHERE event_id = $1`, [event.id])) as {
+      const rows = (await db.dataSource.query(
+        `SELECT result FROM "${db.schema}".screenings WHERE event_id = $1`,
+        [event.id],
+      )) as {
         result: string;
       }[];
       expect(rows).toEqual([{ result: 'chip-0001' }]);
@@ -170,7 +193,10 @@ describe('idempotentConsumer on Postgres', () => {
         apply,
       });
 
-      const outcomes = await Promise.all([handle(inbound(event), DELIVERY), handle(inbound(event), DELIVERY)]);
+      const outcomes = await Promise.all([
+        handle(inbound(event), DELIVERY),
+        handle(inbound(event), DELIVERY),
+      ]);
 
       expect([...outcomes].sort()).toEqual(['duplicate', 'processed']);
       expect(apply).toHaveBeenCalledTimes(1);

@@ -1,5 +1,5 @@
 import { ContractViolationError } from '@mnc/contracts';
-import { backoffMs, errorCode, errorMessage, isPermanent, PermanentFailure } from '@mnc/messaging';
+import { backoffMs, errorCode, errorMessage, isPermanent, PermanentFailure } from './index';
 
 describe('failure classification', () => {
   it('given a PermanentFailure or a ContractViolationError, then it is permanent', () => {
@@ -7,12 +7,15 @@ describe('failure classification', () => {
     expect(isPermanent(new ContractViolationError('MALFORMED_JSON', 'x'))).toBe(true);
   });
 
-  it.each([new Error('ECONNRESET'), Object.assign(new Error('x'), { permanent: 'yes' }), null, undefined, 'text'])(
-    'given %p, then it is transient',
-    (error) => {
-      expect(isPermanent(error)).toBe(false);
-    },
-  );
+  it.each([
+    new Error('ECONNRESET'),
+    Object.assign(new Error('x'), { permanent: 'yes' }),
+    null,
+    undefined,
+    'text',
+  ])('given %p, then it is transient', (error) => {
+    expect(isPermanent(error)).toBe(false);
+  });
 
   it('given errors of several shapes, then the code comes from code, else name, else UNKNOWN', () => {
     expect(errorCode(new PermanentFailure('CARD_SPOILED', 'x'))).toBe('CARD_SPOILED');

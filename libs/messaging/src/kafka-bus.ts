@@ -208,11 +208,11 @@ class KafkaSubscription {
     // stale commit is rejected harmlessly. Not consumer.commitOffsets(): kafkajs makes that a silent no-op once
     // the consumer is stopping, which would redeliver every batch finished during a graceful stop.
     const offset = (BigInt(last.offset) + 1n).toString();
-    await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }] }).catch(
-      (error: unknown) => {
-        if (stillOwned()) throw error;
-      },
-    );
+    await commitOffsetsIfNecessary({
+      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset }] }],
+    }).catch((error: unknown) => {
+      if (stillOwned()) throw error;
+    });
   }
 
   async stop(): Promise<void> {

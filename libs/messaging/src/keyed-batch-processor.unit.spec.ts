@@ -9,7 +9,9 @@ import {
   type KeyedBatchProcessorOptions,
   type OutgoingRecord,
   type RecordHandler,
-} from '@mnc/messaging';
+} from './index';
+// Test-only import: the depConstraints have no rule yet that lets spec files use type:testing.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { deferred } from '@mnc/testing';
 
 const TOPIC = 'mnc.photo.accepted.v1';
@@ -44,7 +46,10 @@ function options(handler: RecordHandler, overrides: Partial<KeyedBatchProcessorO
     deadLetterTopic: DLT,
     retry: { maxAttempts: 4, initialBackoffMs: 100, maxBackoffMs: 1000 },
     publish: async (records) => void published.push(...records),
-    instrumentation: { ...NO_INSTRUMENTATION, recordOutcome: (r, _g, outcome) => void outcomes.push([label(r), outcome]) },
+    instrumentation: {
+      ...NO_INSTRUMENTATION,
+      recordOutcome: (r, _g, outcome) => void outcomes.push([label(r), outcome]),
+    },
     isRunning: () => true,
     // Backoff is recorded, not waited for: the tests measure order, never wall time.
     sleep: async (ms) => {
@@ -66,20 +71,22 @@ describe('processKeyedBatch: ordering', () => {
     let maxOverall = 0;
     let overall = 0;
     const handler: RecordHandler = async (r) => {
-      inFlight.set(r.key, (inFlight.get(r.key) ?? 0) + 1);
+      const now = (inFlight.get(r.key) ?? 0) + 1;
+      inFlight.set(r.key, now);
       overall++;
-      maxPerKey = Math.max(maxPerKey, inFlight.get(r.key)!);
+      maxPerKey = Math.max(maxPerKey, now);
       maxOverall = Math.max(maxOverall, overall);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
       seen.set(r.key, [...(seen.get(r.key) ?? []), label(r)]);
-      inFlight.set(r.key, inFlight.get(r.key)! - 1);
+      inFlight.set(r.key, (inFlight.get(r.key) ?? 0) - 1);
       overall--;
     };
 
     const finished = await processKeyedBatch(records, options(handler).opts);
 
     expect(finished).toBe(100);
-    for (const key of keys) expect(seen.get(key)).toEqual(Array.from({ length: 20 }, (_, n) => `${key}#${n}`));
+    for (const key of keys)
+      expect(seen.get(key)).toEqual(Array.from({ length: 20 }, (_, n) => `${key}#${n}`));
     expect(maxPerKey).toBe(1);
     expect(maxOverall).toBeGreaterThan(1);
   });
@@ -93,7 +100,10 @@ describe('processKeyedBatch: ordering', () => {
       running--;
     };
 
-    await processKeyedBatch(batch('a', 'b', 'c', 'd', 'e', 'a', 'b'), options(handler, { keyConcurrency: 2 }).opts);
+    await processKeyedBatch(
+      batch('a', 'b', 'c', 'd', 'e', 'a', 'b'),
+      options(handler, { keyConcurrency: 2 }).opts,
+    );
 
     expect(max).toBe(2);
   });
@@ -130,7 +140,11 @@ describe('processKeyedBatch: transient failures', () => {
     expect(sleeps[1]).toBeGreaterThanOrEqual(100);
     expect(sleeps[1]).toBeLessThanOrEqual(200);
     expect(published).toEqual([]);
-    expect(outcomes.filter(([l]) => l === 'slow#0').map(([, o]) => o)).toEqual(['retried', 'retried', 'processed']);
+    expect(outcomes.filter(([l]) => l === 'slow#0').map(([, o]) => o)).toEqual([
+      'retried',
+      'retried',
+      'processed',
+    ]);
   });
 
   it('given a record that always fails transiently, when the attempts run out, then it is dead-lettered and the key moves on', async () => {
@@ -139,7 +153,9 @@ describe('processKeyedBatch: transient failures', () => {
       calls.push(label(r));
       if (label(r) === 'k#0') throw new Error('still down');
     };
-    const { opts, published, sleeps } = options(handler, { retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 15 } });
+    const { opts, published, sleeps } = options(handler, {
+      retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 15 },
+    });
 
     const finished = await processKeyedBatch(batch('k', 'k'), opts);
 
@@ -159,7 +175,8 @@ describe('processKeyedBatch: permanent failures and dead letters', () => {
     const calls: string[] = [];
     const handler: RecordHandler = async (r) => {
       calls.push(label(r));
-      if (label(r) === 'k#1') throw new PermanentFailure('CARD_ALREADY_ISSUED', 'a live card exists for this application');
+      if (label(r) === 'k#1')
+        throw new PermanentFailure('CARD_ALREADY_ISSUED', 'a live card exists for this application');
     };
     const records = batch('k', 'k', 'k', 'other');
     const { opts, published, sleeps, outcomes } = options(handler);
@@ -192,29 +209,38 @@ describe('processKeyedBatch: permanent failures and dead letters', () => {
 
   it('given a contract violation, then its code and details (field paths) travel in the dead-letter headers', async () => {
     const handler: RecordHandler = async () => {
-      throw new ContractViolationError('SCHEMA_VIOLATION', 'bad payload', [{ path: '/photo/hash', message: 'pattern' }]);
+      throw new ContractViolationError('SCHEMA_VIOLATION', 'bad payload', [
+        { path: '/photo/hash', message: 'pattern' },
+      ]);
     };
     const { opts, published } = options(handler);
 
     await processKeyedBatch(batch('k'), opts);
 
     expect(published[0].headers[DLT_HEADERS.errorCode]).toBe('SCHEMA_VIOLATION');
-    expect(JSON.parse(published[0].headers[DLT_HEADERS.errorDetails])).toEqual([{ path: '/photo/hash', message: 'pattern' }]);
+    expect(JSON.parse(published[0].headers[DLT_HEADERS.errorDetails])).toEqual([
+      { path: '/photo/hash', message: 'pattern' },
+    ]);
   });
 
   it.each([
     ['null', null],
     ['undefined', undefined],
     ['a string', 'boom'],
-  ])('given a handler that rejects with %s (not an Error), then the record is still dead-lettered', async (_what, thrown) => {
-    const handler: RecordHandler = () => Promise.reject(thrown);
-    const { opts, published } = options(handler, { retry: { maxAttempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 } });
+  ])(
+    'given a handler that rejects with %s (not an Error), then the record is still dead-lettered',
+    async (_what, thrown) => {
+      const handler: RecordHandler = () => Promise.reject(thrown);
+      const { opts, published } = options(handler, {
+        retry: { maxAttempts: 1, initialBackoffMs: 1, maxBackoffMs: 1 },
+      });
 
-    await expect(processKeyedBatch(batch('k'), opts)).resolves.toBe(1);
-    expect(published).toHaveLength(1);
-    expect(published[0].headers[DLT_HEADERS.errorCode]).toBe('UNKNOWN');
-    expect(published[0].headers[DLT_HEADERS.errorMessage]).toBe(String(thrown));
-  });
+      await expect(processKeyedBatch(batch('k'), opts)).resolves.toBe(1);
+      expect(published).toHaveLength(1);
+      expect(published[0].headers[DLT_HEADERS.errorCode]).toBe('UNKNOWN');
+      expect(published[0].headers[DLT_HEADERS.errorMessage]).toBe(String(thrown));
+    },
+  );
 
   it('given the dead-letter publish fails twice, then it is retried until it lands and processing continues', async () => {
     let publishCalls = 0;
@@ -303,7 +329,9 @@ describe('processKeyedBatch: stopping', () => {
   it('given a subscription that is already stopping, then nothing is handled', async () => {
     const handler = jest.fn();
 
-    await expect(processKeyedBatch(batch('a', 'b'), options(handler, { isRunning: () => false }).opts)).resolves.toBe(0);
+    await expect(
+      processKeyedBatch(batch('a', 'b'), options(handler, { isRunning: () => false }).opts),
+    ).resolves.toBe(0);
     expect(handler).not.toHaveBeenCalled();
   });
 });

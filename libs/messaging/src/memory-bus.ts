@@ -45,7 +45,9 @@ export class MemoryBus implements MessageBus {
     this.appended.setMaxListeners(0);
   }
 
-  async connect(): Promise<void> {}
+  async connect(): Promise<void> {
+    // nothing to connect: the bus lives in this process
+  }
 
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     for (const spec of specs) {

@@ -8,7 +8,9 @@ import {
   type OutgoingRecord,
   type RecordHandler,
   type Subscription,
-} from '@mnc/messaging';
+} from './index';
+// Test-only import: the depConstraints have no rule yet that lets spec files use type:testing.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import { deferred, expectEventually } from '@mnc/testing';
 
 const TOPIC = 'mnc.test.events.v1';
@@ -25,7 +27,13 @@ describe('MemoryBus', () => {
   const subscriptions: Subscription[] = [];
 
   async function subscribe(groupId: string, handler: RecordHandler, retry = FAST_RETRY) {
-    const subscription = await bus.subscribe({ groupId, topics: [TOPIC], handler, deadLetterTopic: DLT, retry });
+    const subscription = await bus.subscribe({
+      groupId,
+      topics: [TOPIC],
+      handler,
+      deadLetterTopic: DLT,
+      retry,
+    });
     subscriptions.push(subscription);
     return subscription;
   }
@@ -44,7 +52,10 @@ describe('MemoryBus', () => {
   });
 
   it('given records with keys, when published, then each lands on murmur2(key) mod partitions with per-partition offsets', async () => {
-    const keys = Array.from({ length: 30 }, (_, i) => `01936f2e-0000-7000-8000-${String(i).padStart(12, '0')}`);
+    const keys = Array.from(
+      { length: 30 },
+      (_, i) => `01936f2e-0000-7000-8000-${String(i).padStart(12, '0')}`,
+    );
 
     await bus.publish(keys.flatMap((k) => [out(k, 0), out(k, 1)]));
 
@@ -172,7 +183,12 @@ describe('MemoryBus', () => {
 
   it('given a topic that was never created, when subscribed to, then UnknownTopicError', async () => {
     await expect(
-      bus.subscribe({ groupId: 'g', topics: ['mnc.nope.v1'], handler: async () => undefined, deadLetterTopic: DLT }),
+      bus.subscribe({
+        groupId: 'g',
+        topics: ['mnc.nope.v1'],
+        handler: async () => undefined,
+        deadLetterTopic: DLT,
+      }),
     ).rejects.toThrow(UnknownTopicError);
   });
 

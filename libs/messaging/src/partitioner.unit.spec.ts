@@ -1,4 +1,4 @@
-import { murmur2, partitionForKey } from '@mnc/messaging';
+import { murmur2, partitionForKey } from './index';
 
 describe('murmur2', () => {
   // The vectors of Kafka's own UtilsTest.testMurmur2 (clients/src/test/java/org/apache/kafka/common/utils/UtilsTest.java).
@@ -25,7 +25,6 @@ describe('murmur2', () => {
   });
 
   it('given random bytes with the high bit set, then it agrees with kafkajs’s independent Long-based port', () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const reference = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: Buffer) => number;
     let seed = 42;
     const nextByte = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
@@ -51,7 +50,10 @@ describe('partitionForKey', () => {
   });
 
   it('given many application ids, then every partition is used and each id always maps to the same one', () => {
-    const ids = Array.from({ length: 600 }, (_, i) => `01936f2e-7c1a-7b3d-9e4f-${i.toString(16).padStart(12, '0')}`);
+    const ids = Array.from(
+      { length: 600 },
+      (_, i) => `01936f2e-7c1a-7b3d-9e4f-${i.toString(16).padStart(12, '0')}`,
+    );
 
     const partitions = ids.map((id) => partitionForKey(id, 6));
 

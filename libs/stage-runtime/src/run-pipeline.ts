@@ -207,20 +207,32 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
       if (!stage.consumer) continue;
       const handlers = app.get(stage.consumer, { strict: false }).handlers();
       const relay = relays.get(stage.name)!;
+      const handle = idempotentConsumer({
+        consumer: stage.name,
+        schema: stage.store.schema,
+        source: eventSource(stage.name),
+        dataSource,
+        handlers,
+        afterCommit: () => relay.kick(),
+        currentTrace: currentTraceHeaders,
+      });
       subscriptions.push(
         await bus.subscribe({
           groupId: stage.name,
           topics: topicsFor(handlers),
           deadLetterTopic: deadLetterTopic(stage.name),
-          handler: idempotentConsumer({
-            consumer: stage.name,
-            schema: stage.store.schema,
-            source: eventSource(stage.name),
-            dataSource,
-            handlers,
-            afterCommit: () => relay.kick(),
-            currentTrace: currentTraceHeaders,
-          }),
+          handler: async (record, delivery) => {
+            try {
+              return await handle(record, delivery);
+            } catch (error) {
+              // The record (ids and states only) goes with the warning; the payload never does.
+              logger.warn(
+                { err: error, stage: stage.name, topic: record.topic, offset: record.offset, attempt: delivery.attempt, eventId: record.headers['ce_id'] },
+                'event handling failed',
+              );
+              throw error;
+            }
+          },
         }),
       );
     }

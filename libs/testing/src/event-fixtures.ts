@@ -1,9 +1,19 @@
 import { createHash } from 'node:crypto';
 import { uuidv7 } from 'uuidv7';
-import { createEvent, type BlobRef, type EventEnvelope, type EventType, type PayloadOf } from '@mnc/contracts';
+import {
+  createEvent,
+  type BlobRef,
+  type EventEnvelope,
+  type EventType,
+  type PayloadOf,
+} from '@mnc/contracts';
 
 /** A content-addressed reference, as the blob store would hand it out for `content`. */
-export function blobRef(content: string, mediaType = 'application/octet-stream', size = content.length): BlobRef {
+export function blobRef(
+  content: string,
+  mediaType = 'application/octet-stream',
+  size = content.length,
+): BlobRef {
   return { hash: `sha256:${createHash('sha256').update(content).digest('hex')}`, size, mediaType };
 }
 
@@ -24,7 +34,11 @@ export function samplePayload<T extends EventType>(type: T, applicationId: strin
       photo: blobRef(`photo:${applicationId}`, 'image/jpeg', 48_213),
       submittedAt: '2026-04-01T09:15:30.123Z',
     },
-    'application.cancelled': { applicationId, reason: 'Applicant withdrew at the counter', cancelledAt: '2026-04-02T10:00:00Z' },
+    'application.cancelled': {
+      applicationId,
+      reason: 'Applicant withdrew at the counter',
+      cancelledAt: '2026-04-02T10:00:00Z',
+    },
     'photo.accepted': {
       ...routing,
       photo: blobRef(`photo:${applicationId}`, 'image/jpeg', 48_213),

@@ -17,7 +17,11 @@ export class ServiceUnavailableError extends Error {
  * Fails fast and clearly when a service an integration test needs is down: integration tests never skip.
  * A plain TCP connect, so the message names the service instead of a client's retry exhaustion.
  */
-export async function assertServiceReachable(what: string, hostPort: string, timeoutMs = 3000): Promise<void> {
+export async function assertServiceReachable(
+  what: string,
+  hostPort: string,
+  timeoutMs = 3000,
+): Promise<void> {
   const url = hostPort.includes('://') ? new URL(hostPort) : new URL(`tcp://${hostPort}`);
   const host = url.hostname || '127.0.0.1';
   const port = Number(url.port || (url.protocol.startsWith('postgres') ? 5432 : 0));
@@ -26,7 +30,9 @@ export async function assertServiceReachable(what: string, hostPort: string, tim
     const fail = (reason: string) => {
       socket.destroy();
       reject(
-        new ServiceUnavailableError(`${what} at ${host}:${port} is not reachable (${reason}); start it with: bash infra/start`),
+        new ServiceUnavailableError(
+          `${what} at ${host}:${port} is not reachable (${reason}); start it with: bash infra/start`,
+        ),
       );
     };
     socket.setTimeout(timeoutMs, () => fail('timeout'));

@@ -2,7 +2,14 @@
 // embedded mode and by unit tests of anything that drives an encoder.
 import { VirtualCard } from '@mnc/virtual-card';
 import { CardChannel, EncoderStation } from './encoder-station';
-import { CardRemovedError, ChannelClosedError, NoCardError, ReaderUnavailableError, StationBusyError, StationError } from './errors';
+import {
+  CardRemovedError,
+  ChannelClosedError,
+  NoCardError,
+  ReaderUnavailableError,
+  StationBusyError,
+  StationError,
+} from './errors';
 import { transmitWithResponseChaining } from './response-chaining';
 
 interface Insertion {
@@ -16,6 +23,8 @@ export class InProcessStation implements EncoderStation {
   private channel: InProcessChannel | undefined;
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  /** One waitForCard at a time, or two callers could each get a channel to the same card. */
+  private waiting = false;
 
   constructor(readonly readerName = 'In-process virtual reader') {}
 
@@ -42,8 +51,18 @@ export class InProcessStation implements EncoderStation {
 
   async waitForCard(timeoutMs: number): Promise<CardChannel> {
     if (this.closed) throw new ReaderUnavailableError(this.readerName, 'station closed');
-    if (this.channel !== undefined && !this.channel.isClosed) throw new StationBusyError(this.readerName);
-    const deadline = Date.now() + timeoutMs;
+    if (this.waiting || (this.channel !== undefined && !this.channel.isClosed)) {
+      throw new StationBusyError(this.readerName);
+    }
+    this.waiting = true;
+    try {
+      return await this.waitForInsertion(Date.now() + timeoutMs, timeoutMs);
+    } finally {
+      this.waiting = false;
+    }
+  }
+
+  private async waitForInsertion(deadline: number, timeoutMs: number): Promise<CardChannel> {
     while (this.insertion === undefined) {
       const remaining = deadline - Date.now();
       if (remaining <= 0) throw new NoCardError(this.readerName, timeoutMs);
@@ -59,7 +78,11 @@ export class InProcessStation implements EncoderStation {
       if (this.closed) throw new ReaderUnavailableError(this.readerName, 'station closed');
     }
     const insertion = this.insertion;
-    this.channel = new InProcessChannel(this.readerName, insertion, () => this.insertion?.id === insertion.id);
+    this.channel = new InProcessChannel(
+      this.readerName,
+      insertion,
+      () => this.insertion?.id === insertion.id,
+    );
     return this.channel;
   }
 
@@ -89,7 +112,9 @@ class InProcessChannel implements CardChannel {
   }
 
   transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    const result = this.queue.then(() => transmitWithResponseChaining((command) => this.exchange(command), apdu));
+    const result = this.queue.then(() =>
+      transmitWithResponseChaining((command) => this.exchange(command), apdu),
+    );
     this.queue = result.catch(() => undefined);
     return result;
   }

@@ -1,5 +1,11 @@
 import { CardCommand, fromHex, hex, parseResponseApdu, SW, VirtualCard } from '@mnc/virtual-card';
-import { CardRemovedError, ChannelClosedError, NoCardError, ReaderUnavailableError, StationBusyError } from './errors';
+import {
+  CardRemovedError,
+  ChannelClosedError,
+  NoCardError,
+  ReaderUnavailableError,
+  StationBusyError,
+} from './errors';
 import { InProcessStation } from './in-process-station';
 
 const blank = (serial = '0000000000000001') => VirtualCard.blank('legacy-rsa2048', fromHex(serial));
@@ -10,7 +16,9 @@ describe('InProcessStation', () => {
     const station = new InProcessStation();
     station.insert(blank());
     const channel = await station.waitForCard(100);
-    expect(hex(parseResponseApdu(await channel.transmit(CardCommand.getSerial())).data)).toBe('0000000000000001');
+    expect(hex(parseResponseApdu(await channel.transmit(CardCommand.getSerial())).data)).toBe(
+      '0000000000000001',
+    );
   });
 
   it('exposes the card ATR on the channel', async () => {
@@ -79,7 +87,9 @@ describe('InProcessStation', () => {
     await first.transmit(CardCommand.createFile({ fid: 0x0006, size: 2, readAccess: { kind: 'always' } }));
     await first.close();
     const second = await station.waitForCard(100);
-    expect(sw(await second.transmit(CardCommand.readBinary(0, 2)))).toBe(SW.COMMAND_NOT_ALLOWED_NO_CURRENT_EF);
+    expect(sw(await second.transmit(CardCommand.readBinary(0, 2)))).toBe(
+      SW.COMMAND_NOT_ALLOWED_NO_CURRENT_EF,
+    );
   });
 
   it('rejects transmit after close with ChannelClosedError', async () => {
@@ -102,5 +112,15 @@ describe('InProcessStation', () => {
     const waiting = station.waitForCard(5000);
     await station.close();
     await expect(waiting).rejects.toBeInstanceOf(ReaderUnavailableError);
+  });
+});
+
+describe('InProcessStation waiting', () => {
+  it('rejects a second concurrent waitForCard with StationBusyError', async () => {
+    const station = new InProcessStation();
+    const first = station.waitForCard(1000);
+    await expect(station.waitForCard(1000)).rejects.toBeInstanceOf(StationBusyError);
+    station.insert(VirtualCard.blank('next-gen', fromHex('0000000000000002')));
+    await expect(first).resolves.toBeDefined();
   });
 });

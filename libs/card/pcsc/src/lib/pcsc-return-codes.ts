@@ -32,7 +32,8 @@ export const PcscReturnCode = {
  * ambiguous: the exchange broke (vpcd answers NOT_TRANSACTED right after a removal, before pcscd's next
  *   presence poll notices it); the station looks at the reader state to decide.
  */
-export type PcscFailureKind = 'card-removed' | 'reader-unavailable' | 'protocol-mismatch' | 'sharing-violation' | 'ambiguous';
+export type PcscFailureKind =
+  'card-removed' | 'reader-unavailable' | 'protocol-mismatch' | 'sharing-violation' | 'ambiguous';
 
 const KINDS = new Map<number, PcscFailureKind>([
   [PcscReturnCode.W_REMOVED_CARD, 'card-removed'],

@@ -2,7 +2,9 @@ import { classifyPcscFailure, PcscReturnCode, pcscReturnCodeOf } from './pcsc-re
 
 describe('PC/SC return codes', () => {
   it('extracts the code pcsclite appends to its messages', () => {
-    expect(pcscReturnCodeOf(new Error('SCardTransmit error: Card was removed.(0x80100069)'))).toBe(PcscReturnCode.W_REMOVED_CARD);
+    expect(pcscReturnCodeOf(new Error('SCardTransmit error: Card was removed.(0x80100069)'))).toBe(
+      PcscReturnCode.W_REMOVED_CARD,
+    );
   });
 
   it('has no code for an error without one', () => {

@@ -3,7 +3,15 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CardCommand, fromHex, hex, parseResponseApdu, ResponseApdu, SW, VirtualCard } from '@mnc/virtual-card';
+import {
+  CardCommand,
+  fromHex,
+  hex,
+  parseResponseApdu,
+  ResponseApdu,
+  SW,
+  VirtualCard,
+} from '@mnc/virtual-card';
 import { CardChannel } from './encoder-station';
 import { CardRemovedError, NoCardError, StationBusyError } from './errors';
 import { listPcscReaders } from './pcsc-readers';
@@ -17,7 +25,12 @@ const run = promisify(execFile);
 
 let serialCounter = 0;
 function blankCard(): VirtualCard {
-  return VirtualCard.blank('legacy-rsa2048', fromHex(`F0${Date.now().toString(16).slice(-10).padStart(10, '0')}${(++serialCounter).toString(16).padStart(4, '0')}`));
+  return VirtualCard.blank(
+    'legacy-rsa2048',
+    fromHex(
+      `F0${Date.now().toString(16).slice(-10).padStart(10, '0')}${(++serialCounter).toString(16).padStart(4, '0')}`,
+    ),
+  );
 }
 
 async function send(channel: CardChannel, apdu: Uint8Array): Promise<ResponseApdu> {
@@ -35,11 +48,17 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
   let station: PcscStation;
 
   beforeAll(async () => {
-    const readers = await listPcscReaders({ expectPrefix: READER, timeoutMs: 3000 }).catch((error: unknown) => {
-      throw new Error(`pcscd is not reachable: start it (\`pcscd\`, Debian packages pcscd + vsmartcard-vpcd) before the integration tests. ${String(error)}`);
-    });
+    const readers = await listPcscReaders({ expectPrefix: READER, timeoutMs: 3000 }).catch(
+      (error: unknown) => {
+        throw new Error(
+          `pcscd is not reachable: start it (\`pcscd\`, Debian packages pcscd + vsmartcard-vpcd) before the integration tests. ${String(error)}`,
+        );
+      },
+    );
     if (!readers.some((name) => name.startsWith(READER))) {
-      throw new Error(`pcscd has no "${READER}" reader (found: ${readers.join(', ') || 'none'}); install vsmartcard-vpcd and restart pcscd`);
+      throw new Error(
+        `pcscd has no "${READER}" reader (found: ${readers.join(', ') || 'none'}); install vsmartcard-vpcd and restart pcscd`,
+      );
     }
   });
 
@@ -66,7 +85,10 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
     const channel = await station.waitForCard(5000);
     const content = Uint8Array.from({ length: 160 }, (_, i) => i);
     await expectOk(channel, CardCommand.selectApplication('jpki'));
-    await expectOk(channel, CardCommand.createFile({ fid: TOKEN_INFO, size: content.length, readAccess: { kind: 'always' } }));
+    await expectOk(
+      channel,
+      CardCommand.createFile({ fid: TOKEN_INFO, size: content.length, readAccess: { kind: 'always' } }),
+    );
     await expectOk(channel, CardCommand.updateBinary(0, content));
     expect(await expectOk(channel, CardCommand.readBinary(0, 256))).toEqual(content);
   });
@@ -75,9 +97,14 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
     await vpcd.insert(blankCard());
     const channel = await station.waitForCard(5000);
     await expectOk(channel, CardCommand.selectApplication('jpki'));
-    await expectOk(channel, CardCommand.createFile({ fid: TOKEN_INFO, size: 4, readAccess: { kind: 'always' } }));
+    await expectOk(
+      channel,
+      CardCommand.createFile({ fid: TOKEN_INFO, size: 4, readAccess: { kind: 'always' } }),
+    );
     await expectOk(channel, CardCommand.closePersonalisation());
-    expect((await send(channel, CardCommand.updateBinary(0, fromHex('01')))).sw).toBe(SW.SECURITY_STATUS_NOT_SATISFIED);
+    expect((await send(channel, CardCommand.updateBinary(0, fromHex('01')))).sw).toBe(
+      SW.SECURITY_STATUS_NOT_SATISFIED,
+    );
   });
 
   it('carries extended Lc and Le through pcscd', async () => {
@@ -85,7 +112,10 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
     const channel = await station.waitForCard(5000);
     const content = Uint8Array.from({ length: 4000 }, (_, i) => (i * 31) & 0xff);
     await expectOk(channel, CardCommand.selectApplication('visual'));
-    await expectOk(channel, CardCommand.createFile({ fid: 0x0002, size: content.length, readAccess: { kind: 'always' } }));
+    await expectOk(
+      channel,
+      CardCommand.createFile({ fid: 0x0002, size: content.length, readAccess: { kind: 'always' } }),
+    );
     await expectOk(channel, CardCommand.updateBinary(0, content));
     expect(await expectOk(channel, CardCommand.readBinary(0, content.length))).toEqual(content);
   });
@@ -102,7 +132,9 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
     const channel = await station.waitForCard(5000);
     await expectOk(channel, CardCommand.selectApplication('jpki'));
     await vpcd.eject();
-    await expect(channel.transmit(CardCommand.selectApplication('jpki'))).rejects.toBeInstanceOf(CardRemovedError);
+    await expect(channel.transmit(CardCommand.selectApplication('jpki'))).rejects.toBeInstanceOf(
+      CardRemovedError,
+    );
   });
 
   it('rejects a transmit with CardRemovedError once pcscd has noticed the removal', async () => {
@@ -136,6 +168,13 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
     await expect(station.waitForCard(100)).rejects.toBeInstanceOf(StationBusyError);
   });
 
+  it('rejects a second waitForCard while the first is still waiting', async () => {
+    const first = station.waitForCard(3000);
+    await expect(station.waitForCard(100)).rejects.toBeInstanceOf(StationBusyError);
+    await vpcd.insert(blankCard());
+    await expect(first).resolves.toBeDefined();
+  });
+
   it('waits for a card inserted after waitForCard was called', async () => {
     const card = blankCard();
     const waiting = station.waitForCard(5000);
@@ -159,9 +198,17 @@ describe('PcscStation with VpcdConnection through pcscd', () => {
   it('lets the process exit after close() (pcsclite threads and handles released)', async () => {
     const card = blankCard();
     await vpcd.insert(card);
-    const child = startTypeScriptChild(path.join(__dirname, '../testing/station-exit.fixture.ts'), [READER], 20_000);
+    const child = startTypeScriptChild(
+      path.join(__dirname, '../testing/station-exit.fixture.ts'),
+      [READER],
+      20_000,
+    );
     const result = await child.exited;
-    expect({ timedOut: result.timedOut, exitCode: result.exitCode, stderr: result.stderr }).toEqual({ timedOut: false, exitCode: 0, stderr: '' });
+    expect({ timedOut: result.timedOut, exitCode: result.exitCode, stderr: result.stderr }).toEqual({
+      timedOut: false,
+      exitCode: 0,
+      stderr: '',
+    });
     expect(result.stdout.trim()).toBe(card.serial);
   });
 });

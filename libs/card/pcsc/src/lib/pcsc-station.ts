@@ -8,6 +8,7 @@ import {
   CardCommunicationError,
   CardRemovedError,
   ChannelClosedError,
+  formatPcscCode,
   NoCardError,
   ReaderUnavailableError,
   StationBusyError,
@@ -15,6 +16,7 @@ import {
   TransmitTimeoutError,
 } from './errors';
 import { classifyPcscFailure, pcscReturnCodeOf } from './pcsc-return-codes';
+import { closeContext, trackReader } from './pcsclite-handles';
 import { transmitWithResponseChaining } from './response-chaining';
 
 type PcscContext = pcsclite.PCSCLite;
@@ -57,6 +59,8 @@ export class PcscStation implements EncoderStation {
   private pendingDisconnect: Promise<void> = Promise.resolve();
   private readonly changeWaiters = new Set<() => void>();
   private closed = false;
+  /** One waitForCard at a time, or two callers could each connect to the same card. */
+  private waiting = false;
   private readonly channelHost: PcscChannelHost;
 
   constructor(options: PcscStationOptions) {
@@ -65,7 +69,10 @@ export class PcscStation implements EncoderStation {
     this.connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     this.removalConfirmationMs = options.removalConfirmationMs ?? 1_500;
     this.log = options.log ?? silentLog;
-    this.restartBackoff = new Backoff(options.initialRestartDelayMs ?? 250, options.maxRestartDelayMs ?? 5_000);
+    this.restartBackoff = new Backoff(
+      options.initialRestartDelayMs ?? 250,
+      options.maxRestartDelayMs ?? 5_000,
+    );
     this.channelHost = {
       readerName: this.readerName,
       transmitTimeoutMs: this.transmitTimeoutMs,
@@ -75,8 +82,18 @@ export class PcscStation implements EncoderStation {
   }
 
   async waitForCard(timeoutMs: number): Promise<CardChannel> {
-    if (this.channel !== undefined && !this.channel.isClosed) throw new StationBusyError(this.readerName);
-    const deadline = Date.now() + timeoutMs;
+    if (this.waiting || (this.channel !== undefined && !this.channel.isClosed)) {
+      throw new StationBusyError(this.readerName);
+    }
+    this.waiting = true;
+    try {
+      return await this.waitUntilConnected(Date.now() + timeoutMs, timeoutMs);
+    } finally {
+      this.waiting = false;
+    }
+  }
+
+  private async waitUntilConnected(deadline: number, timeoutMs: number): Promise<CardChannel> {
     for (;;) {
       if (this.closed) throw new ReaderUnavailableError(this.readerName, 'station closed');
       await this.ensureContext();
@@ -89,12 +106,16 @@ export class PcscStation implements EncoderStation {
       const remaining = deadline - Date.now();
       if (remaining <= 0) {
         if (this.reader === undefined) {
-          throw new ReaderUnavailableError(this.readerName, this.context ? 'no such reader' : 'pcscd not reachable');
+          throw new ReaderUnavailableError(
+            this.readerName,
+            this.context ? 'reader not found' : 'pcscd not reachable',
+          );
         }
         throw new NoCardError(this.readerName, timeoutMs);
       }
       // Without a context, wake up for the next attempt; after a failed connect, retry soon even without an event.
-      const untilRetry = this.context === undefined ? Math.max(0, this.nextContextAttemptAt - Date.now()) : remaining;
+      const untilRetry =
+        this.context === undefined ? Math.max(0, this.nextContextAttemptAt - Date.now()) : remaining;
       await this.nextChange(Math.min(remaining, untilRetry, connectFailed ? 200 : remaining));
     }
   }
@@ -105,7 +126,7 @@ export class PcscStation implements EncoderStation {
     this.notifyChange();
     await this.channel?.close();
     await this.pendingDisconnect;
-    this.teardownContext();
+    await this.teardownContext();
   }
 
   // ---- context and reader tracking -------------------------------------------------------------------
@@ -126,8 +147,11 @@ export class PcscStation implements EncoderStation {
     context.on('reader', (reader) => this.onReader(context, reader));
     context.on('error', (error) => {
       if (this.context !== context) return; // pcsclite reports "Command cancelled" after its own close()
-      this.log('pcsc-context-error', { reader: this.readerName, pcscCode: pcscReturnCodeOf(error) });
-      this.teardownContext();
+      this.log('pcsc-context-error', {
+        reader: this.readerName,
+        pcscCode: formatPcscCode(pcscReturnCodeOf(error)),
+      });
+      void this.teardownContext();
       this.contextFailed(error);
     });
   }
@@ -135,22 +159,33 @@ export class PcscStation implements EncoderStation {
   private contextFailed(error: unknown): void {
     const delayMs = this.restartBackoff.next();
     this.nextContextAttemptAt = Date.now() + delayMs;
-    this.log('pcsc-unavailable', { reader: this.readerName, pcscCode: pcscReturnCodeOf(error), retryInMs: delayMs });
+    this.log('pcsc-unavailable', {
+      reader: this.readerName,
+      pcscCode: formatPcscCode(pcscReturnCodeOf(error)),
+      retryInMs: delayMs,
+    });
     this.notifyChange();
   }
 
   private onReader(context: PcscContext, reader: PcscReader): void {
+    trackReader(reader);
     // Every reader runs a status thread and may emit 'error'; an unheard 'error' would crash the process.
     reader.on('error', (error) => {
-      if (this.context === context) this.log('pcsc-reader-error', { reader: reader.name, pcscCode: pcscReturnCodeOf(error) });
+      if (this.context === context)
+        this.log('pcsc-reader-error', {
+          reader: reader.name,
+          pcscCode: formatPcscCode(pcscReturnCodeOf(error)),
+        });
     });
-    if (this.context !== context || this.reader !== undefined || !reader.name.startsWith(this.readerName)) return;
+    if (this.context !== context || this.reader !== undefined || !reader.name.startsWith(this.readerName))
+      return;
     this.reader = reader;
     this.restartBackoff.reset();
     this.log('pcsc-reader-found', { reader: reader.name });
     reader.on('status', (status) => {
       if (this.reader !== reader) return;
-      const present = (status.state & reader.SCARD_STATE_PRESENT) !== 0 && (status.state & reader.SCARD_STATE_MUTE) === 0;
+      const present =
+        (status.state & reader.SCARD_STATE_PRESENT) !== 0 && (status.state & reader.SCARD_STATE_MUTE) === 0;
       this.cardPresent = present;
       if (status.atr !== undefined && status.atr.length > 0) this.atr = new Uint8Array(status.atr);
       if (!present) this.channel?.abort(new CardRemovedError(this.readerName));
@@ -170,14 +205,13 @@ export class PcscStation implements EncoderStation {
     this.notifyChange();
   }
 
-  private teardownContext(): void {
+  private async teardownContext(): Promise<void> {
     const context = this.context;
     if (context === undefined) return;
     this.context = undefined;
     this.forgetReader(new ReaderUnavailableError(this.readerName, 'pcscd connection lost'));
     // Both kinds of handle own a native thread and a libuv handle; all of them must close for the process to exit.
-    for (const reader of Object.values(context.readers)) reader.close();
-    context.close();
+    await closeContext(context);
   }
 
   private nextChange(timeoutMs: number): Promise<void> {
@@ -202,25 +236,31 @@ export class PcscStation implements EncoderStation {
     await this.pendingDisconnect;
     const timeoutMs = Math.max(1, Math.min(this.connectTimeoutMs, deadline - Date.now()));
     try {
-      const protocol = await this.connect(reader, reader.SCARD_PROTOCOL_T1, timeoutMs).catch((error: unknown) => {
-        if (classifyPcscFailure(pcscReturnCodeOf(error)) !== 'protocol-mismatch') throw error;
-        return this.connect(reader, reader.SCARD_PROTOCOL_T0, timeoutMs);
-      });
+      const protocol = await this.connect(reader, reader.SCARD_PROTOCOL_T1, timeoutMs).catch(
+        (error: unknown) => {
+          if (classifyPcscFailure(pcscReturnCodeOf(error)) !== 'protocol-mismatch') throw error;
+          return this.connect(reader, reader.SCARD_PROTOCOL_T0, timeoutMs);
+        },
+      );
       if (this.reader !== reader || this.closed) {
         this.disconnect(reader, reader.SCARD_LEAVE_CARD);
         return undefined;
       }
       const channel = new PcscChannel(this.channelHost, reader, protocol, this.atr);
       this.channel = channel;
-      this.log('pcsc-card-connected', { reader: reader.name, protocol: protocol === reader.SCARD_PROTOCOL_T1 ? 'T=1' : 'T=0' });
+      this.log('pcsc-card-connected', {
+        reader: reader.name,
+        protocol: protocol === reader.SCARD_PROTOCOL_T1 ? 'T=1' : 'T=0',
+      });
       return channel;
     } catch (error) {
       if (error instanceof ConnectTimeoutError) return undefined;
       const code = pcscReturnCodeOf(error);
       const kind = classifyPcscFailure(code);
-      this.log('pcsc-connect-failed', { reader: reader.name, pcscCode: code, kind });
+      this.log('pcsc-connect-failed', { reader: reader.name, pcscCode: formatPcscCode(code), kind });
       // The card went away, or another process holds it: keep waiting until the deadline.
-      if (kind === 'card-removed' || kind === 'sharing-violation' || kind === 'reader-unavailable') return undefined;
+      if (kind === 'card-removed' || kind === 'sharing-violation' || kind === 'reader-unavailable')
+        return undefined;
       throw new CardCommunicationError(this.readerName, code, { cause: error });
     }
   }
@@ -252,7 +292,11 @@ export class PcscStation implements EncoderStation {
       const timer = setTimeout(resolve, this.connectTimeoutMs);
       reader.disconnect(disposition, (error) => {
         clearTimeout(timer);
-        if (error) this.log('pcsc-disconnect-failed', { reader: reader.name, pcscCode: pcscReturnCodeOf(error) });
+        if (error)
+          this.log('pcsc-disconnect-failed', {
+            reader: reader.name,
+            pcscCode: formatPcscCode(pcscReturnCodeOf(error)),
+          });
         resolve();
       });
     });
@@ -267,12 +311,14 @@ export class PcscStation implements EncoderStation {
     const code = pcscReturnCodeOf(error);
     const kind = classifyPcscFailure(code);
     if (kind === 'card-removed') return new CardRemovedError(this.readerName, { cause: error });
-    if (kind === 'reader-unavailable') return new ReaderUnavailableError(this.readerName, 'lost during transmit', { cause: error });
+    if (kind === 'reader-unavailable')
+      return new ReaderUnavailableError(this.readerName, 'lost during transmit', { cause: error });
     const deadline = Date.now() + this.removalConfirmationMs;
     while (this.reader === reader && this.cardPresent && Date.now() < deadline) {
       await this.nextChange(deadline - Date.now());
     }
-    if (this.reader !== reader) return new ReaderUnavailableError(this.readerName, 'lost during transmit', { cause: error });
+    if (this.reader !== reader)
+      return new ReaderUnavailableError(this.readerName, 'lost during transmit', { cause: error });
     if (!this.cardPresent) return new CardRemovedError(this.readerName, { cause: error });
     return new CardCommunicationError(this.readerName, code, { cause: error });
   }
@@ -305,7 +351,9 @@ class PcscChannel implements CardChannel {
   }
 
   transmit(apdu: Uint8Array): Promise<Uint8Array> {
-    const result = this.queue.then(() => transmitWithResponseChaining((command) => this.exchange(command), apdu));
+    const result = this.queue.then(() =>
+      transmitWithResponseChaining((command) => this.exchange(command), apdu),
+    );
     this.queue = result.catch(() => undefined);
     return result;
   }

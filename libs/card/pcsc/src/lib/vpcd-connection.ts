@@ -184,7 +184,9 @@ export class VpcdConnection {
       return answerVpcdMessage(card, message);
     } catch (error) {
       this.log('virtual-card-internal-error', { serial: card.serial, error: String(error) });
-      return message.length > 1 ? Uint8Array.of(SW.NO_PRECISE_DIAGNOSIS >> 8, SW.NO_PRECISE_DIAGNOSIS & 0xff) : undefined;
+      return message.length > 1
+        ? Uint8Array.of(SW.NO_PRECISE_DIAGNOSIS >> 8, SW.NO_PRECISE_DIAGNOSIS & 0xff)
+        : undefined;
     }
   }
 }

@@ -1,5 +1,11 @@
 import { CardCommand, fromHex, hex, VirtualCard } from '@mnc/virtual-card';
-import { answerVpcdMessage, encodeVpcdFrame, VpcdControl, VpcdFrameDecoder, VpcdMessageTooLargeError } from './vpcd-protocol';
+import {
+  answerVpcdMessage,
+  encodeVpcdFrame,
+  VpcdControl,
+  VpcdFrameDecoder,
+  VpcdMessageTooLargeError,
+} from './vpcd-protocol';
 
 const frame = (payloadHex: string) => encodeVpcdFrame(fromHex(payloadHex));
 
@@ -70,12 +76,17 @@ describe('answerVpcdMessage', () => {
   const card = () => VirtualCard.blank('legacy-rsa2048', fromHex('0000000000000001'));
 
   it('answers the ATR request with the profile ATR', () => {
-    expect(hex(answerVpcdMessage(card(), Uint8Array.of(VpcdControl.GET_ATR)) ?? new Uint8Array())).toBe('3BE000FF8131FE4514');
+    expect(hex(answerVpcdMessage(card(), Uint8Array.of(VpcdControl.GET_ATR)) ?? new Uint8Array())).toBe(
+      '3BE000FF8131FE4514',
+    );
   });
 
-  it.each([VpcdControl.POWER_OFF, VpcdControl.POWER_ON, VpcdControl.RESET])('sends no answer to control %i', (control) => {
-    expect(answerVpcdMessage(card(), Uint8Array.of(control))).toBeUndefined();
-  });
+  it.each([VpcdControl.POWER_OFF, VpcdControl.POWER_ON, VpcdControl.RESET])(
+    'sends no answer to control %i',
+    (control) => {
+      expect(answerVpcdMessage(card(), Uint8Array.of(control))).toBeUndefined();
+    },
+  );
 
   it('clears the selected AP on reset', () => {
     const subject = card();
@@ -86,6 +97,8 @@ describe('answerVpcdMessage', () => {
   });
 
   it('answers an APDU with the card response', () => {
-    expect(hex(answerVpcdMessage(card(), CardCommand.selectApplication('jpki')) ?? new Uint8Array())).toBe('9000');
+    expect(hex(answerVpcdMessage(card(), CardCommand.selectApplication('jpki')) ?? new Uint8Array())).toBe(
+      '9000',
+    );
   });
 });

@@ -41,12 +41,20 @@ export interface RunningChild {
 }
 
 /** Starts `node <entry>` with TypeScript support; `entry` is a .ts file path, `args` its argv. */
-export function startTypeScriptChild(entry: string, args: readonly string[], timeoutMs: number): RunningChild {
+export function startTypeScriptChild(
+  entry: string,
+  args: readonly string[],
+  timeoutMs: number,
+): RunningChild {
   const started = Date.now();
-  const child = spawn(process.execPath, ['-e', `${HOOK}\nprocess.argv.splice(1, 1);\nrequire(${JSON.stringify(entry)});`, '--', entry, ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['-e', `${HOOK}\nprocess.argv.splice(1, 1);\nrequire(${JSON.stringify(entry)});`, '--', entry, ...args],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   const outputListeners = new Set<() => void>();
@@ -80,7 +88,11 @@ export function startTypeScriptChild(entry: string, args: readonly string[], tim
         };
         const timer = setTimeout(() => {
           outputListeners.delete(check);
-          reject(new Error(`no "${text}" in child output within ${waitMs} ms; stdout: ${stdout}; stderr: ${stderr}`));
+          reject(
+            new Error(
+              `no "${text}" in child output within ${waitMs} ms; stdout: ${stdout}; stderr: ${stderr}`,
+            ),
+          );
         }, waitMs);
         outputListeners.add(check);
         check();

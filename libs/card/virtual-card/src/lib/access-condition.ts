@@ -12,7 +12,10 @@ export const NEVER: AccessCondition = Object.freeze({ kind: 'never' });
  * One-byte encoding used in CREATE FILE (tag 86) and nowhere else: 00 = always, FF = never. Values in
  * between are reserved for PIN references.
  */
-export const ACCESS_CONDITION_BYTE: Readonly<Record<AccessConditionKind, number>> = { always: 0x00, never: 0xff };
+export const ACCESS_CONDITION_BYTE: Readonly<Record<AccessConditionKind, number>> = {
+  always: 0x00,
+  never: 0xff,
+};
 
 export function accessConditionFromByte(value: number): AccessCondition | undefined {
   if (value === ACCESS_CONDITION_BYTE.always) return ALWAYS;

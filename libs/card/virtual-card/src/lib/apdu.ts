@@ -59,13 +59,19 @@ export function parseCommandApdu(bytes: Uint8Array): CommandApdu {
   }
 
   // A leading 00 with more bytes after it starts an extended length field.
-  if (body.length === 3) return { ...header, data: empty, ne: readUint16(body, 1) || MAX_EXTENDED_NE, extended: true };
+  if (body.length === 3)
+    return { ...header, data: empty, ne: readUint16(body, 1) || MAX_EXTENDED_NE, extended: true };
   if (body.length < 3) throw new MalformedApduError('truncated extended length field');
   const lc = readUint16(body, 1);
   if (lc === 0) throw new MalformedApduError('extended Lc of zero');
   if (body.length === 3 + lc) return { ...header, data: body.slice(3), ne: 0, extended: true };
   if (body.length === 5 + lc) {
-    return { ...header, data: body.slice(3, 3 + lc), ne: readUint16(body, 3 + lc) || MAX_EXTENDED_NE, extended: true };
+    return {
+      ...header,
+      data: body.slice(3, 3 + lc),
+      ne: readUint16(body, 3 + lc) || MAX_EXTENDED_NE,
+      extended: true,
+    };
   }
   throw new MalformedApduError(`extended Lc ${lc} does not match ${body.length - 3} bytes after it`);
 }
@@ -86,10 +92,18 @@ export interface CommandApduInput {
 export function encodeCommandApdu(input: CommandApduInput): Uint8Array {
   const data = input.data ?? new Uint8Array(0);
   const ne = input.ne ?? 0;
-  if (data.length > MAX_EXTENDED_DATA) throw new RangeError(`command data of ${data.length} bytes exceeds 65535`);
-  if (!Number.isInteger(ne) || ne < 0 || ne > MAX_EXTENDED_NE) throw new RangeError(`Ne ${ne} is outside 0..65536`);
-  for (const [name, value] of Object.entries({ cla: input.cla, ins: input.ins, p1: input.p1, p2: input.p2 })) {
-    if (!Number.isInteger(value) || value < 0 || value > 0xff) throw new RangeError(`${name} ${value} is not a byte`);
+  if (data.length > MAX_EXTENDED_DATA)
+    throw new RangeError(`command data of ${data.length} bytes exceeds 65535`);
+  if (!Number.isInteger(ne) || ne < 0 || ne > MAX_EXTENDED_NE)
+    throw new RangeError(`Ne ${ne} is outside 0..65536`);
+  for (const [name, value] of Object.entries({
+    cla: input.cla,
+    ins: input.ins,
+    p1: input.p1,
+    p2: input.p2,
+  })) {
+    if (!Number.isInteger(value) || value < 0 || value > 0xff)
+      throw new RangeError(`${name} ${value} is not a byte`);
   }
   const header = Uint8Array.of(input.cla, input.ins, input.p1, input.p2);
   const extended = input.extended === true || data.length > MAX_SHORT_DATA || ne > MAX_SHORT_NE;
@@ -102,7 +116,12 @@ export function encodeCommandApdu(input: CommandApduInput): Uint8Array {
   const lc = data.length > 0 ? Uint8Array.of(0, data.length >> 8, data.length & 0xff) : new Uint8Array(0);
   const leValue = ne & 0xffff; // 65536 encodes as 0000
   // With an extended Lc the Le is two bytes; without one it carries its own 00 marker.
-  const le = ne === 0 ? new Uint8Array(0) : data.length > 0 ? Uint8Array.of(leValue >> 8, leValue & 0xff) : Uint8Array.of(0, leValue >> 8, leValue & 0xff);
+  const le =
+    ne === 0
+      ? new Uint8Array(0)
+      : data.length > 0
+        ? Uint8Array.of(leValue >> 8, leValue & 0xff)
+        : Uint8Array.of(0, leValue >> 8, leValue & 0xff);
   return concatBytes(header, lc, data, le);
 }
 

@@ -85,7 +85,14 @@ describe('encodeCommandApdu', () => {
   });
 
   it('uses extended Lc and a two-byte Le when data exceeds 255 bytes', () => {
-    const apdu = encodeCommandApdu({ cla: 0, ins: 0x2a, p1: 0, p2: 0x80, data: new Uint8Array(256), ne: 256 });
+    const apdu = encodeCommandApdu({
+      cla: 0,
+      ins: 0x2a,
+      p1: 0,
+      p2: 0x80,
+      data: new Uint8Array(256),
+      ne: 256,
+    });
     expect(hex(apdu.subarray(0, 7))).toBe('002A0080000100');
     expect(hex(apdu.subarray(-2))).toBe('0100');
   });

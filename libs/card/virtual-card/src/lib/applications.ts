@@ -16,7 +16,11 @@ export const APPLICATIONS: Readonly<Record<ApplicationName, ApplicationDefinitio
   text: { name: 'text', aid: 'D3921000310001010408', title: 'Entry-assist AP (券面事項入力補助)' },
   visual: { name: 'visual', aid: 'D3921000310001010402', title: 'Card-face confirmation AP (券面事項確認)' },
   // One source reads this AID as ...0101 00; every other reader seen uses ...0104 01.
-  'resident-register': { name: 'resident-register', aid: 'D3921000310001010401', title: 'Resident register AP (住基)' },
+  'resident-register': {
+    name: 'resident-register',
+    aid: 'D3921000310001010401',
+    title: 'Resident register AP (住基)',
+  },
   common: { name: 'common', aid: 'D3921000310001010100', title: 'Common card AP (共通)' },
 };
 

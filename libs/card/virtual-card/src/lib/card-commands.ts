@@ -12,7 +12,13 @@ export const CardCommand = {
     return encodeCommandApdu({ cla: CLA, ins: 0xa4, p1: 0x04, p2: 0x0c, data: applicationAid(name) });
   },
   selectFile(fid: number): Uint8Array {
-    return encodeCommandApdu({ cla: CLA, ins: 0xa4, p1: 0x02, p2: 0x0c, data: Uint8Array.of(fid >> 8, fid & 0xff) });
+    return encodeCommandApdu({
+      cla: CLA,
+      ins: 0xa4,
+      p1: 0x02,
+      p2: 0x0c,
+      data: Uint8Array.of(fid >> 8, fid & 0xff),
+    });
   },
   /** READ BINARY of the current EF; Ne above 256 switches to an extended Le. */
   readBinary(offset: number, ne: number = MAX_SHORT_NE): Uint8Array {
@@ -26,10 +32,22 @@ export const CardCommand = {
     return encodeCommandApdu({ cla: CLA, ins: 0xd6, p1: (offset >> 8) & 0x7f, p2: offset & 0xff, data });
   },
   createFile(parameters: FileCreationParameters): Uint8Array {
-    return encodeCommandApdu({ cla: CLA, ins: 0xe0, p1: 0, p2: 0, data: encodeFileCreationParameters(parameters) });
+    return encodeCommandApdu({
+      cla: CLA,
+      ins: 0xe0,
+      p1: 0,
+      p2: 0,
+      data: encodeFileCreationParameters(parameters),
+    });
   },
   getSerial(ne: number = MAX_SHORT_NE): Uint8Array {
-    return encodeCommandApdu({ cla: CLA, ins: 0xca, p1: TAG_CARD_SERIAL >> 8, p2: TAG_CARD_SERIAL & 0xff, ne });
+    return encodeCommandApdu({
+      cla: CLA,
+      ins: 0xca,
+      p1: TAG_CARD_SERIAL >> 8,
+      p2: TAG_CARD_SERIAL & 0xff,
+      ne,
+    });
   },
   closePersonalisation(): Uint8Array {
     return encodeCommandApdu({ cla: CLA_PROPRIETARY, ins: 0xf0, p1: 0, p2: 0 });

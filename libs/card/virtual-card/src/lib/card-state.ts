@@ -26,7 +26,9 @@ export interface VirtualCardState {
   readonly serial: string;
   readonly profile: CardProfile;
   readonly lifeCycle: LifeCycleState;
-  readonly applications: { readonly [name in ApplicationName]?: { readonly files: readonly ElementaryFileState[] } };
+  readonly applications: {
+    readonly [name in ApplicationName]?: { readonly files: readonly ElementaryFileState[] };
+  };
 }
 
 export class InvalidCardStateError extends Error {
@@ -53,14 +55,21 @@ export function memoryToState(memory: CardMemory): VirtualCardState {
         })),
     };
   }
-  return { format: CARD_STATE_FORMAT, serial: hex(memory.serial), profile: memory.profile, lifeCycle: memory.lifeCycle, applications };
+  return {
+    format: CARD_STATE_FORMAT,
+    serial: hex(memory.serial),
+    profile: memory.profile,
+    lifeCycle: memory.lifeCycle,
+    applications,
+  };
 }
 
 /** Validates untrusted JSON (a state file) and rebuilds the card's memory from it. */
 export function stateToMemory(json: unknown): CardMemory {
   if (typeof json !== 'object' || json === null) throw new InvalidCardStateError('not an object');
   const state = json as Record<string, unknown>;
-  if (state['format'] !== CARD_STATE_FORMAT) throw new InvalidCardStateError(`format is not ${CARD_STATE_FORMAT}`);
+  if (state['format'] !== CARD_STATE_FORMAT)
+    throw new InvalidCardStateError(`format is not ${CARD_STATE_FORMAT}`);
   const serial = parseSerial(state['serial']);
   const profile = state['profile'];
   if (!isCardProfile(profile)) throw new InvalidCardStateError(`unknown profile ${String(profile)}`);
@@ -69,7 +78,8 @@ export function stateToMemory(json: unknown): CardMemory {
     throw new InvalidCardStateError(`unknown life-cycle state ${String(lifeCycle)}`);
   }
   const applications = state['applications'];
-  if (typeof applications !== 'object' || applications === null) throw new InvalidCardStateError('applications missing');
+  if (typeof applications !== 'object' || applications === null)
+    throw new InvalidCardStateError('applications missing');
   const carried = cardProfile(profile).applications;
   for (const name of Object.keys(applications)) {
     if (!isApplicationName(name) || !carried.includes(name)) {
@@ -108,9 +118,16 @@ function parseFile(name: ApplicationName, value: unknown): ElementaryFile {
   const fidText = file['fid'];
   const fid = typeof fidText === 'string' && /^[0-9A-F]{4}$/.test(fidText) ? parseInt(fidText, 16) : NaN;
   if (!isUsableFid(fid)) throw new InvalidCardStateError(`${name}: bad fid ${String(fidText)}`);
-  if (!isAccessCondition(file['readAccess'])) throw new InvalidCardStateError(`${name}/${fidText}: bad readAccess`);
-  const content = typeof file['content'] === 'string' ? new Uint8Array(Buffer.from(file['content'], 'base64')) : undefined;
-  if (content === undefined || content.length !== file['size'] || content.length === 0 || content.length > MAX_EF_SIZE) {
+  if (!isAccessCondition(file['readAccess']))
+    throw new InvalidCardStateError(`${name}/${fidText}: bad readAccess`);
+  const content =
+    typeof file['content'] === 'string' ? new Uint8Array(Buffer.from(file['content'], 'base64')) : undefined;
+  if (
+    content === undefined ||
+    content.length !== file['size'] ||
+    content.length === 0 ||
+    content.length > MAX_EF_SIZE
+  ) {
     throw new InvalidCardStateError(`${name}/${fidText}: content does not match size`);
   }
   return new ElementaryFile(fid, { kind: file['readAccess'].kind }, content);
@@ -126,4 +143,3 @@ export function blankMemory(profile: CardProfile, serial: Uint8Array): CardMemor
   );
   return { serial: serial.slice(), profile, lifeCycle: 'personalisation', files };
 }
-

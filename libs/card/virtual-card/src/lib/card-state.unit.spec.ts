@@ -48,7 +48,9 @@ describe('card state serialisation', () => {
     const restored = roundTrip(personalisedCard());
     restored.transmit(CardCommand.selectApplication('jpki'));
     restored.transmit(CardCommand.selectFile(0x0017));
-    expect(parseResponseApdu(restored.transmit(CardCommand.readBinary(0, 1))).sw).toBe(SW.SECURITY_STATUS_NOT_SATISFIED);
+    expect(parseResponseApdu(restored.transmit(CardCommand.readBinary(0, 1))).sw).toBe(
+      SW.SECURITY_STATUS_NOT_SATISFIED,
+    );
   });
 
   it('produces the same state after a round trip', () => {
@@ -57,7 +59,9 @@ describe('card state serialisation', () => {
   });
 
   it('summarises files without their contents', () => {
-    const jpki = personalisedCard().summary().applications.find((app) => app.name === 'jpki');
+    const jpki = personalisedCard()
+      .summary()
+      .applications.find((app) => app.name === 'jpki');
     expect(jpki?.files).toEqual([
       { fid: '0006', size: 32, readAccess: { kind: 'always' } },
       { fid: '0017', size: 16, readAccess: { kind: 'never' } },
@@ -73,10 +77,25 @@ describe('card state serialisation', () => {
       ['a short serial', (state) => ({ ...state, serial: '0102' })],
       ['an unknown profile', (state) => ({ ...state, profile: 'legacy-ecdsa' })],
       ['an unknown life-cycle state', (state) => ({ ...state, lifeCycle: 'terminated' })],
-      ['an application the profile lacks', (state) => ({ ...state, applications: { ...state.applications, pin: { files: [] } } })],
-      ['content that does not match the size', (state) => ({ ...state, applications: { jpki: { files: [{ ...jpkiFile(state), size: 99 }] } } })],
-      ['an unknown access condition', (state) => ({ ...state, applications: { jpki: { files: [{ ...jpkiFile(state), readAccess: { kind: 'pin' } }] } } })],
-      ['a reserved FID', (state) => ({ ...state, applications: { jpki: { files: [{ ...jpkiFile(state), fid: '3F00' }] } } })],
+      [
+        'an application the profile lacks',
+        (state) => ({ ...state, applications: { ...state.applications, pin: { files: [] } } }),
+      ],
+      [
+        'content that does not match the size',
+        (state) => ({ ...state, applications: { jpki: { files: [{ ...jpkiFile(state), size: 99 }] } } }),
+      ],
+      [
+        'an unknown access condition',
+        (state) => ({
+          ...state,
+          applications: { jpki: { files: [{ ...jpkiFile(state), readAccess: { kind: 'pin' } }] } },
+        }),
+      ],
+      [
+        'a reserved FID',
+        (state) => ({ ...state, applications: { jpki: { files: [{ ...jpkiFile(state), fid: '3F00' }] } } }),
+      ],
     ])('rejects %s', (_, corrupt) => {
       expect(() => VirtualCard.fromState(corrupt(valid()))).toThrow(InvalidCardStateError);
     });

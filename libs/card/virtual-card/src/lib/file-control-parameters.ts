@@ -40,8 +40,10 @@ export function encodeFileCreationParameters(parameters: FileCreationParameters)
 }
 
 export function parseFileCreationParameters(data: Uint8Array): FileCreationParameters {
-  if (data.length < 2 || data[0] !== TAG_FCP) throw new InvalidFileCreationParametersError('expected an FCP template (62)');
-  if (data[1] !== data.length - 2) throw new InvalidFileCreationParametersError('template length does not match Lc');
+  if (data.length < 2 || data[0] !== TAG_FCP)
+    throw new InvalidFileCreationParametersError('expected an FCP template (62)');
+  if (data[1] !== data.length - 2)
+    throw new InvalidFileCreationParametersError('template length does not match Lc');
   const fields = new Map<number, Uint8Array>();
   let offset = 2;
   while (offset < data.length) {
@@ -49,7 +51,8 @@ export function parseFileCreationParameters(data: Uint8Array): FileCreationParam
     const tag = data[offset];
     const length = data[offset + 1];
     const value = data.subarray(offset + 2, offset + 2 + length);
-    if (value.length !== length) throw new InvalidFileCreationParametersError(`tag ${tag.toString(16)} runs past the end`);
+    if (value.length !== length)
+      throw new InvalidFileCreationParametersError(`tag ${tag.toString(16)} runs past the end`);
     if (fields.has(tag)) throw new InvalidFileCreationParametersError(`tag ${tag.toString(16)} given twice`);
     fields.set(tag, value);
     offset += 2 + length;
@@ -66,7 +69,8 @@ export function parseFileCreationParameters(data: Uint8Array): FileCreationParam
   if (sizeBytes === undefined || sizeBytes.length < 1 || sizeBytes.length > 2) {
     throw new InvalidFileCreationParametersError('80 must hold a 1- or 2-byte size');
   }
-  if (securityBytes?.length !== 1) throw new InvalidFileCreationParametersError('86 must hold one access byte');
+  if (securityBytes?.length !== 1)
+    throw new InvalidFileCreationParametersError('86 must hold one access byte');
   const readAccess = accessConditionFromByte(securityBytes[0]);
   if (readAccess === undefined) {
     throw new InvalidFileCreationParametersError(`unknown access byte ${securityBytes[0].toString(16)}`);

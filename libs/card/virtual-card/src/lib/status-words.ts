@@ -35,7 +35,9 @@ export function bytesRemaining(length: number): number {
   return (SW1_BYTES_REMAINING << 8) | (Math.min(length, 256) & 0xff);
 }
 
-const NAMES = new Map<number, StatusWordName>(Object.entries(SW).map(([name, sw]) => [sw, name as StatusWordName]));
+const NAMES = new Map<number, StatusWordName>(
+  Object.entries(SW).map(([name, sw]) => [sw, name as StatusWordName]),
+);
 
 /** A readable name for logs and test messages, e.g. `6A82 FILE_NOT_FOUND`. */
 export function describeStatusWord(sw: number): string {

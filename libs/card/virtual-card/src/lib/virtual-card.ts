@@ -8,9 +8,9 @@
  * | Command               | CLA INS P1 P2          | Data                          | Le     | Answers                                                                                      |
  * |-----------------------|------------------------|-------------------------------|--------|----------------------------------------------------------------------------------------------|
  * | SELECT AP             | 00 A4 04 0C (or P2=00) | AID                           | –      | 9000 (never FCI); unknown AID 6A82; no data 6700                                             |
- * | SELECT EF             | 00 A4 02 0C (or P2=00) | FID (2 bytes)                 | –      | 9000; no AP selected or unknown FID 6A82; Lc≠2 6700                                         |
+ * | SELECT EF             | 00 A4 02 0C (or P2=00) | FID (2 bytes)                 | –      | 9000; no AP selected or unknown FID 6A82; Lc other than 2: 6700                              |
  * | READ BINARY           | 00 B0 P1 P2            | –                             | 1..64K | data+9000 (fewer bytes at end of file); P1<80: 15-bit offset in current EF, none 6986;       |
- * |                       |                        |                               |        | P1=80|SFI: offset P2, bad P1 6A86, unknown SFI 6A82; offset ≥ size 6B00; access never 6982   |
+ * |                       |                        |                               |        | P1=80+SFI: offset P2, bad P1 6A86, unknown SFI 6A82; offset ≥ size 6B00; access never 6982   |
  * | UPDATE BINARY         | 00 D6 P1 P2            | bytes                         | –      | 9000; addressing as READ BINARY; operational 6982; offset ≥ size 6B00; past the end 6A84     |
  * | CREATE FILE           | 00 E0 00 00            | 62 L 83 02 FID 80 02 size     | –      | 9000, new EF becomes current; operational or no AP selected 6985; bad template, reserved FID |
  * |                       |                        |    86 01 access (00/FF)       |        | or size 0: 6A80; size > 32767 6A84; FID exists 6A89                                          |
@@ -29,7 +29,14 @@ import { CommandApdu, encodeResponseApdu, MalformedApduError, parseCommandApdu, 
 import { APPLICATIONS, ApplicationName } from './applications';
 import { hex } from './bytes';
 import { CardProfile, profileAtr } from './card-profile';
-import { CardMemory, CardRuntime, CommandHandler, LifeCycleState, SelectedApplication, StatusWordError } from './card-runtime';
+import {
+  CardMemory,
+  CardRuntime,
+  CommandHandler,
+  LifeCycleState,
+  SelectedApplication,
+  StatusWordError,
+} from './card-runtime';
 import { blankMemory, memoryToState, stateToMemory, VirtualCardState } from './card-state';
 import { readBinary, updateBinary } from './commands/binary';
 import { closePersonalisation } from './commands/close-personalisation';

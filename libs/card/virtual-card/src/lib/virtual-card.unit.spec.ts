@@ -36,7 +36,9 @@ function pattern(size: number): Uint8Array {
 }
 
 /** A blank card with one written EF in the JPKI AP, left selected as the current EF. */
-function cardWithFile(options: { fid?: number; content?: Uint8Array; readAccess?: typeof ALWAYS; app?: ApplicationName } = {}) {
+function cardWithFile(
+  options: { fid?: number; content?: Uint8Array; readAccess?: typeof ALWAYS; app?: ApplicationName } = {},
+) {
   const { fid = TOKEN_INFO, content = pattern(160), readAccess = ALWAYS, app = 'jpki' } = options;
   const card = blankCard();
   expectOk(send(card, CardCommand.selectApplication(app)));
@@ -177,7 +179,9 @@ describe('VirtualCard', () => {
       const { card, content } = cardWithFile({ fid: 0x000a, content: pattern(300) });
       expectOk(send(card, CardCommand.selectApplication('jpki')));
       expectOk(send(card, CardCommand.readBinaryBySfi(0x0a, 0, 1)));
-      expect(expectOk(send(card, CardCommand.readBinary(0x100, 2))).data).toEqual(content.slice(0x100, 0x102));
+      expect(expectOk(send(card, CardCommand.readBinary(0x100, 2))).data).toEqual(
+        content.slice(0x100, 0x102),
+      );
     });
 
     it('answers 6A82 to a short EF identifier the AP does not have', () => {
@@ -197,7 +201,10 @@ describe('VirtualCard', () => {
 
     it('answers 6B00 to an offset at or past the end of the file', () => {
       const { card, content } = cardWithFile();
-      expectStatus(send(card, CardCommand.readBinary(content.length, 1)), SW.WRONG_PARAMETERS_OFFSET_OUTSIDE_EF);
+      expectStatus(
+        send(card, CardCommand.readBinary(content.length, 1)),
+        SW.WRONG_PARAMETERS_OFFSET_OUTSIDE_EF,
+      );
     });
 
     it('answers 6986 when no EF is current', () => {
@@ -256,7 +263,10 @@ describe('VirtualCard', () => {
 
     it('answers 6B00 to an offset past the end of the file', () => {
       const { card } = cardWithFile();
-      expectStatus(send(card, CardCommand.updateBinary(160, fromHex('01'))), SW.WRONG_PARAMETERS_OFFSET_OUTSIDE_EF);
+      expectStatus(
+        send(card, CardCommand.updateBinary(160, fromHex('01'))),
+        SW.WRONG_PARAMETERS_OFFSET_OUTSIDE_EF,
+      );
     });
 
     it('answers 6700 without data', () => {
@@ -267,7 +277,10 @@ describe('VirtualCard', () => {
     it('answers 6986 when no EF is current', () => {
       const card = blankCard();
       send(card, CardCommand.selectApplication('jpki'));
-      expectStatus(send(card, CardCommand.updateBinary(0, fromHex('01'))), SW.COMMAND_NOT_ALLOWED_NO_CURRENT_EF);
+      expectStatus(
+        send(card, CardCommand.updateBinary(0, fromHex('01'))),
+        SW.COMMAND_NOT_ALLOWED_NO_CURRENT_EF,
+      );
     });
   });
 
@@ -281,7 +294,10 @@ describe('VirtualCard', () => {
 
     it('answers 6A89 when the FID exists', () => {
       const { card } = cardWithFile();
-      expectStatus(send(card, CardCommand.createFile({ fid: TOKEN_INFO, size: 10, readAccess: ALWAYS })), SW.FILE_ALREADY_EXISTS);
+      expectStatus(
+        send(card, CardCommand.createFile({ fid: TOKEN_INFO, size: 10, readAccess: ALWAYS })),
+        SW.FILE_ALREADY_EXISTS,
+      );
     });
 
     it('allows the same FID in two APs', () => {
@@ -291,7 +307,10 @@ describe('VirtualCard', () => {
     });
 
     it('answers 6985 before an AP is selected', () => {
-      expectStatus(send(blankCard(), CardCommand.createFile({ fid: 0x0001, size: 10, readAccess: ALWAYS })), SW.CONDITIONS_OF_USE_NOT_SATISFIED);
+      expectStatus(
+        send(blankCard(), CardCommand.createFile({ fid: 0x0001, size: 10, readAccess: ALWAYS })),
+        SW.CONDITIONS_OF_USE_NOT_SATISFIED,
+      );
     });
 
     it('answers 6A80 to a malformed template', () => {
@@ -303,26 +322,38 @@ describe('VirtualCard', () => {
     it('answers 6A80 to a reserved FID', () => {
       const card = blankCard();
       send(card, CardCommand.selectApplication('jpki'));
-      expectStatus(send(card, CardCommand.createFile({ fid: 0x3f00, size: 10, readAccess: ALWAYS })), SW.INCORRECT_DATA);
+      expectStatus(
+        send(card, CardCommand.createFile({ fid: 0x3f00, size: 10, readAccess: ALWAYS })),
+        SW.INCORRECT_DATA,
+      );
     });
 
     it('answers 6A80 to a size of zero', () => {
       const card = blankCard();
       send(card, CardCommand.selectApplication('jpki'));
-      expectStatus(send(card, CardCommand.createFile({ fid: 0x0001, size: 0, readAccess: ALWAYS })), SW.INCORRECT_DATA);
+      expectStatus(
+        send(card, CardCommand.createFile({ fid: 0x0001, size: 0, readAccess: ALWAYS })),
+        SW.INCORRECT_DATA,
+      );
     });
 
     it('answers 6A84 to a size beyond the 15-bit offset range', () => {
       const card = blankCard();
       send(card, CardCommand.selectApplication('jpki'));
-      expectStatus(send(card, CardCommand.createFile({ fid: 0x0001, size: 0x8000, readAccess: ALWAYS })), SW.NOT_ENOUGH_MEMORY);
+      expectStatus(
+        send(card, CardCommand.createFile({ fid: 0x0001, size: 0x8000, readAccess: ALWAYS })),
+        SW.NOT_ENOUGH_MEMORY,
+      );
     });
 
     it('answers 6A86 to P1-P2 other than 0000', () => {
       const card = blankCard();
       send(card, CardCommand.selectApplication('jpki'));
       const fcp = encodeFileCreationParameters({ fid: 0x0001, size: 10, readAccess: ALWAYS });
-      expectStatus(send(card, encodeCommandApdu({ cla: 0, ins: 0xe0, p1: 1, p2: 0, data: fcp })), SW.INCORRECT_P1_P2);
+      expectStatus(
+        send(card, encodeCommandApdu({ cla: 0, ins: 0xe0, p1: 1, p2: 0, data: fcp })),
+        SW.INCORRECT_P1_P2,
+      );
     });
   });
 
@@ -341,7 +372,9 @@ describe('VirtualCard', () => {
 
     it('tells two blanks apart', () => {
       const other = VirtualCard.blank('legacy-rsa2048', fromHex('4D4E430000000002'));
-      expect(send(other, CardCommand.getSerial()).data).not.toEqual(send(blankCard(), CardCommand.getSerial()).data);
+      expect(send(other, CardCommand.getSerial()).data).not.toEqual(
+        send(blankCard(), CardCommand.getSerial()).data,
+      );
     });
 
     it('answers after personalisation is closed', () => {
@@ -370,7 +403,10 @@ describe('VirtualCard', () => {
       const card = blankCard();
       expectOk(send(card, CardCommand.closePersonalisation()));
       send(card, CardCommand.selectApplication('jpki'));
-      expectStatus(send(card, CardCommand.createFile({ fid: 0x0001, size: 10, readAccess: ALWAYS })), SW.CONDITIONS_OF_USE_NOT_SATISFIED);
+      expectStatus(
+        send(card, CardCommand.createFile({ fid: 0x0001, size: 10, readAccess: ALWAYS })),
+        SW.CONDITIONS_OF_USE_NOT_SATISFIED,
+      );
     });
 
     it('keeps what was written readable', () => {

@@ -23,7 +23,8 @@ function resolveTarget(command: CommandApdu, card: CardRuntime): BinaryTarget {
   const sfi = p1 & 0x1f;
   if ((p1 & 0x60) !== 0 || sfi === 0 || sfi === 0x1f) refuse(SW.INCORRECT_P1_P2);
   const application = card.selected;
-  const file = application === undefined ? undefined : [...application.files.values()].find((ef) => ef.sfi === sfi);
+  const file =
+    application === undefined ? undefined : [...application.files.values()].find((ef) => ef.sfi === sfi);
   if (application === undefined || file === undefined) refuse(SW.FILE_NOT_FOUND);
   application.currentEf = file;
   return { application, file, offset: p2 };

@@ -34,4 +34,3 @@ function parseOrRefuse(data: Uint8Array): FileCreationParameters {
     throw error;
   }
 }
-

@@ -1,0 +1,33 @@
+// Composition of the virtual-card process, separate from main.ts so tests can start and stop it in-process.
+import { StationLog, VpcdConnection } from '@mnc/pcsc';
+import { CardSlot } from './card-slot';
+import { CardStore } from './card-store';
+import { ControlServer } from './control-server';
+import { VirtualCardAppOptions } from './options';
+
+export interface RunningVirtualCardApp {
+  readonly httpPort: number;
+  /** Stops taking requests, takes the card out (pcscd sees a removal) and lets the process exit. */
+  stop(): Promise<void>;
+}
+
+export async function startVirtualCardApp(
+  options: VirtualCardAppOptions,
+  log: StationLog,
+): Promise<RunningVirtualCardApp> {
+  const vpcd = new VpcdConnection({ host: options.vpcdHost, port: options.vpcdPort, log });
+  const slot = new CardSlot(new CardStore(options.stateDir), vpcd, options.insertTimeoutMs);
+  const server = new ControlServer(slot, log);
+  const httpPort = await server.listen(options.httpPort);
+  log('virtual-card-started', { httpPort, stateDir: options.stateDir, vpcd: vpcd.address });
+  let stopping: Promise<void> | undefined;
+  return {
+    httpPort,
+    stop: () =>
+      (stopping ??= (async () => {
+        await server.close();
+        await slot.eject();
+        log('virtual-card-stopped');
+      })()),
+  };
+}
