@@ -16,6 +16,8 @@ export const depConstraints = [
   ...['intake', 'photo-screening', 'issuance-data', 'encode-lane', 'pre-delivery', 'delivery', 'pki', 'operator-dashboard', 'virtual-card'].map(
     (scope) => ({ sourceTag: `scope:${scope}`, onlyDependOnLibsWithTags: [`scope:${scope}`, 'scope:shared'] }),
   ),
+  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:infra', 'type:domain', 'type:contracts', 'type:util'] },
+  { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
   // The embedded runner composes every stage in one process.
   { sourceTag: 'scope:embedded', onlyDependOnLibsWithTags: ['*'] },

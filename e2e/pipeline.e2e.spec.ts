@@ -1,0 +1,125 @@
+import { Kafka } from 'kafkajs';
+import { deadLetterTopic, Topics } from '@mnc/contracts';
+import { submitApplications, syntheticSubmission, waitUntilSettled, getApplication } from '@mnc/load-driver';
+import { effectCounts, Stack } from './support/stack';
+
+/**
+ * Six stage processes on real Kafka and Postgres, the encode lane writing real cards through pcscd.
+ * Exactly once means: per application one card record, one encoded card, one pre-delivery setup and one
+ * shipment, whatever was redelivered.
+ */
+jest.setTimeout(15 * 60_000);
+const COUNT = Number(process.env.MNC_E2E_COUNT ?? 200);
+
+function expectExactlyOnce(counts: Awaited<ReturnType<typeof effectCounts>>, ids: readonly string[]): void {
+  for (const [effect, perApplication] of Object.entries(counts)) {
+    const wrong = ids.filter((id) => perApplication.get(id) !== 1);
+    expect({ effect, wrong: wrong.length }).toEqual({ effect, wrong: 0 });
+  }
+}
+
+describe('the pipeline on real Kafka, six processes', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await Stack.start(`mnc_e2e_${Date.now()}`);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it(`delivers ${COUNT} concurrently submitted applications, each exactly once`, async () => {
+    const submitted = await submitApplications({ baseUrl: stack.intakeUrl, count: COUNT, concurrency: 32, firstSeed: 1 });
+    const ids = submitted.map((s) => s.id);
+    const settled = await waitUntilSettled({ baseUrl: stack.intakeUrl, ids, timeoutMs: 8 * 60_000 });
+
+    expect([...settled.values()].filter((v) => v.status === 'delivered')).toHaveLength(COUNT);
+    expectExactlyOnce(await effectCounts(stack, ids), ids);
+  });
+
+  it('loses and duplicates nothing when a stage is killed with SIGKILL mid-run and restarted', async () => {
+    const attempts = async () =>
+      Number((await stack.query<{ n: string }>('SELECT count(*) AS n FROM encode_lane.card_attempts'))[0].n);
+    const before = await attempts();
+    const submission = submitApplications({ baseUrl: stack.intakeUrl, count: COUNT, concurrency: 32, firstSeed: 100_001 });
+    // Kill the encode lane once cards are flowing: it dies between APDUs, attempts and commits.
+    const started = Date.now();
+    while (Date.now() - started < 120_000) {
+      if ((await attempts()) >= before + 20) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await stack.kill('encode-lane');
+    await stack.kill('issuance-data');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await stack.startProcess('issuance-data');
+    await stack.startProcess('encode-lane');
+
+    const ids = (await submission).map((s) => s.id);
+    const settled = await waitUntilSettled({ baseUrl: stack.intakeUrl, ids, timeoutMs: 8 * 60_000 });
+
+    expect([...settled.values()].filter((v) => v.status === 'delivered')).toHaveLength(COUNT);
+    expectExactlyOnce(await effectCounts(stack, ids), ids);
+    const spoiled = await stack.query<{ n: string }>(
+      `SELECT count(*) AS n FROM encode_lane.card_attempts WHERE status = 'spoiled' AND application_id = ANY($1)`,
+      [ids],
+    );
+    // An interrupted encode is spoiled, never finished later: at most one card was in the reader.
+    expect(Number(spoiled[0].n)).toBeLessThanOrEqual(1);
+  });
+
+  it('parks a poison message in the stage dead-letter topic with the validation error and keeps going', async () => {
+    const kafka = new Kafka({ clientId: 'e2e-poison', brokers: ['127.0.0.1:9092'], logLevel: 0 });
+    const producer = kafka.producer();
+    await producer.connect();
+    const poisonKey = `poison-${Date.now()}`;
+    await producer.send({
+      topic: Topics.applicationSubmitted,
+      acks: -1,
+      messages: [
+        {
+          key: poisonKey,
+          value: JSON.stringify({ applicationId: poisonKey, route: 'teleport' }),
+          headers: {
+            ce_id: '01a21f21-c46a-749f-90fa-472e3f740000',
+            ce_type: 'jp.mynumbercard.application.submitted.v1',
+            ce_source: '/e2e',
+            ce_specversion: '1.0',
+            ce_time: new Date().toISOString(),
+            ce_subject: poisonKey,
+          },
+        },
+      ],
+    });
+    await producer.disconnect();
+
+    // The stage keeps processing: an application submitted after the poison is delivered.
+    const response = await fetch(`${stack.intakeUrl}/v1/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(await syntheticSubmission(900_001)),
+    });
+    const { id } = (await response.json()) as { id: string };
+    await waitUntilSettled({ baseUrl: stack.intakeUrl, ids: [id], timeoutMs: 120_000 });
+    expect((await getApplication(stack.intakeUrl, id)).status).toBe('delivered');
+
+    const consumer = kafka.consumer({ groupId: `e2e-dlt-reader-${Date.now()}` });
+    await consumer.connect();
+    await consumer.subscribe({ topic: deadLetterTopic('photo-screening'), fromBeginning: true });
+    const parked = await new Promise<Record<string, string>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('poison message not found in the dead-letter topic')), 60_000);
+      void consumer.run({
+        eachMessage: async ({ message }) => {
+          if (message.key?.toString() !== poisonKey) return;
+          clearTimeout(timer);
+          resolve(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
+        },
+      });
+    });
+    await consumer.disconnect();
+    expect(parked['mnc_dlt_error_code']).toBe('SCHEMA_VIOLATION');
+    expect(parked['mnc_dlt_error_message']).toMatch(/\/route|\/applicationId/);
+    expect(parked['mnc_dlt_source_topic']).toBe(Topics.applicationSubmitted);
+    expect(parked['ce_id']).toBe('01a21f21-c46a-749f-90fa-472e3f740000');
+  });
+});

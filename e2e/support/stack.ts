@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+
+/**
+ * The full stack as separate processes on the real services: six stage apps on Kafka and Postgres, and the
+ * virtual card process feeding blanks to pcscd through vpcd. Each run gets its own database and blob
+ * directory; logs go to tmp/e2e/<run>/<process>.log (the security scan reads them).
+ */
+const root = path.resolve(__dirname, '..', '..');
+export const STAGES = ['intake', 'photo-screening', 'issuance-data', 'encode-lane', 'pre-delivery', 'delivery'] as const;
+export type StageProcess = (typeof STAGES)[number];
+type ProcessName = StageProcess | 'virtual-card';
+
+const PORTS: Record<ProcessName, number> = {
+  intake: 3101,
+  'photo-screening': 3102,
+  'issuance-data': 3103,
+  'encode-lane': 3104,
+  'pre-delivery': 3105,
+  delivery: 3106,
+  'virtual-card': 35981,
+};
+
+const ADMIN_URL = process.env.MNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export class Stack {
+  readonly runDir: string;
+  readonly databaseUrl: string;
+  private readonly processes = new Map<ProcessName, ChildProcess>();
+  private readonly env: Record<string, string>;
+
+  private constructor(readonly name: string) {
+    this.runDir = path.join(root, 'tmp', 'e2e', name);
+    fs.mkdirSync(this.runDir, { recursive: true });
+    const admin = new URL(ADMIN_URL);
+    admin.pathname = `/${name}`;
+    this.databaseUrl = admin.toString();
+    this.env = {
+      PATH: process.env.PATH ?? '',
+      MNC_BUS: 'kafka',
+      KAFKA_BROKERS: process.env.MNC_TEST_KAFKA_BROKERS ?? '127.0.0.1:9092',
+      DATABASE_URL: this.databaseUrl,
+      DATABASE_POOL_SIZE: '5',
+      MNC_MASTER_KEY: randomBytes(32).toString('hex'),
+      MNC_LOOKUP_KEY: randomBytes(32).toString('base64'),
+      BLOB_DIR: path.join(this.runDir, 'blobs'),
+      LOG_LEVEL: 'info',
+      ENCODER_STATION: 'pcsc',
+      PCSC_READER: 'Virtual PCD 00 00',
+      VIRTUAL_CARD_CONTROL_URL: `http://127.0.0.1:${PORTS['virtual-card']}`,
+    };
+  }
+
+  static async start(name: string): Promise<Stack> {
+    const stack = new Stack(name);
+    const admin = new Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE "${name}"`);
+    await admin.end();
+    await stack.startProcess('virtual-card');
+    // Stages migrate their own schemas; start them one after another so startup logs stay readable.
+    for (const stage of STAGES) await stack.startProcess(stage);
+    return stack;
+  }
+
+  get intakeUrl(): string {
+    return `http://127.0.0.1:${PORTS.intake}`;
+  }
+
+  async startProcess(name: ProcessName): Promise<void> {
+    const log = fs.openSync(path.join(this.runDir, `${name}.log`), 'a');
+    const args =
+      name === 'virtual-card'
+        ? [path.join(root, 'dist/apps/virtual-card/src/main.js'), '--port', String(PORTS[name]), '--state-dir', path.join(this.runDir, 'cards')]
+        : [path.join(root, `dist/apps/${name}/src/main.js`)];
+    const child = spawn(process.execPath, args, {
+      cwd: root,
+      env: { ...this.env, HTTP_PORT: String(PORTS[name]) },
+      stdio: ['ignore', log, log],
+    });
+    fs.closeSync(log);
+    this.processes.set(name, child);
+    await this.waitReady(name, child);
+  }
+
+  private async waitReady(name: ProcessName, child: ChildProcess): Promise<void> {
+    const url = name === 'virtual-card' ? `http://127.0.0.1:${PORTS[name]}/cards/none` : `http://127.0.0.1:${PORTS[name]}/health/ready`;
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during startup; see ${this.runDir}/${name}.log`);
+      try {
+        const response = await fetch(url);
+        if (name === 'virtual-card' ? response.status < 500 : response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`${name} was not ready within 60 s; see ${this.runDir}/${name}.log`);
+  }
+
+  /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
+  async kill(name: ProcessName): Promise<void> {
+    const child = this.processes.get(name);
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  async restart(name: ProcessName): Promise<void> {
+    await this.kill(name);
+    await this.startProcess(name);
+  }
+
+  async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new Client({ connectionString: this.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** Graceful stop (SIGTERM) of every process, stages first, then the database is dropped. */
+  async stop(): Promise<void> {
+    const order: ProcessName[] = [...STAGES, 'virtual-card'];
+    await Promise.all(
+      order.map(async (name) => {
+        const child = this.processes.get(name);
+        if (!child || child.exitCode !== null || child.signalCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+        await exited;
+        clearTimeout(timer);
+      }),
+    );
+    const admin = new Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+/** Per application, how many rows each exactly-once effect left: every count must be 1. */
+export async function effectCounts(stack: Stack, applicationIds: readonly string[]) {
+  const count = async (sql: string) => {
+    const rows = await stack.query<{ application_id: string; n: number }>(sql, [applicationIds]);
+    return new Map(rows.map((r) => [r.application_id, Number(r.n)]));
+  };
+  return {
+    cards: await count('SELECT application_id, count(*) AS n FROM issuance_data.cards WHERE application_id = ANY($1) GROUP BY 1'),
+    encodedCards: await count(
+      `SELECT application_id, count(*) AS n FROM encode_lane.card_attempts WHERE status = 'encoded' AND application_id = ANY($1) GROUP BY 1`,
+    ),
+    setups: await count('SELECT application_id, count(*) AS n FROM pre_delivery.card_setups WHERE application_id = ANY($1) GROUP BY 1'),
+    shipments: await count('SELECT application_id, count(*) AS n FROM delivery.shipments WHERE application_id = ANY($1) GROUP BY 1'),
+  };
+}
