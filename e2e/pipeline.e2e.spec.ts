@@ -1,7 +1,7 @@
 import { Kafka } from 'kafkajs';
 import { deadLetterTopic, Topics } from '@mnc/contracts';
 import { submitApplications, syntheticSubmission, waitUntilSettled, getApplication } from '@mnc/load-driver';
-import { effectCounts, Stack } from './support/stack';
+import { effectCounts, Stack } from '@mnc/testing';
 
 /**
  * Six stage processes on real Kafka and Postgres, the encode lane writing real cards through pcscd.
@@ -16,6 +16,34 @@ function expectExactlyOnce(counts: Awaited<ReturnType<typeof effectCounts>>, ids
     const wrong = ids.filter((id) => perApplication.get(id) !== 1);
     expect({ effect, wrong: wrong.length }).toEqual({ effect, wrong: 0 });
   }
+}
+
+const kafka = new Kafka({ clientId: 'e2e', brokers: ['127.0.0.1:9092'], logLevel: 0 });
+
+/** The headers of the first record with this key on each topic, read from the beginning. */
+async function headersByTopic(topics: readonly string[], key: string): Promise<Map<string, Record<string, string>>> {
+  const found = new Map<string, Record<string, string>>();
+  const consumer = kafka.consumer({ groupId: `e2e-reader-${Date.now()}-${Math.random()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...topics], fromBeginning: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no record with key ${key} on ${topics.filter((t) => !found.has(t))}`)), 60_000);
+      void consumer.run({
+        eachMessage: async ({ topic, message }) => {
+          if (message.key?.toString() !== key || found.has(topic)) return;
+          found.set(topic, Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
+          if (found.size === topics.length) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return found;
 }
 
 describe('the pipeline on real Kafka, six processes', () => {
@@ -69,7 +97,6 @@ describe('the pipeline on real Kafka, six processes', () => {
   });
 
   it('parks a poison message in the stage dead-letter topic with the validation error and keeps going', async () => {
-    const kafka = new Kafka({ clientId: 'e2e-poison', brokers: ['127.0.0.1:9092'], logLevel: 0 });
     const producer = kafka.producer();
     await producer.connect();
     const poisonKey = `poison-${Date.now()}`;
@@ -103,23 +130,27 @@ describe('the pipeline on real Kafka, six processes', () => {
     await waitUntilSettled({ baseUrl: stack.intakeUrl, ids: [id], timeoutMs: 120_000 });
     expect((await getApplication(stack.intakeUrl, id)).status).toBe('delivered');
 
-    const consumer = kafka.consumer({ groupId: `e2e-dlt-reader-${Date.now()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: deadLetterTopic('photo-screening'), fromBeginning: true });
-    const parked = await new Promise<Record<string, string>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('poison message not found in the dead-letter topic')), 60_000);
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          if (message.key?.toString() !== poisonKey) return;
-          clearTimeout(timer);
-          resolve(Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
-        },
-      });
-    });
-    await consumer.disconnect();
+    const parked = (await headersByTopic([deadLetterTopic('photo-screening')], poisonKey)).get(
+      deadLetterTopic('photo-screening'),
+    )!;
     expect(parked['mnc_dlt_error_code']).toBe('SCHEMA_VIOLATION');
     expect(parked['mnc_dlt_error_message']).toMatch(/\/route|\/applicationId/);
     expect(parked['mnc_dlt_source_topic']).toBe(Topics.applicationSubmitted);
     expect(parked['ce_id']).toBe('01a21f21-c46a-749f-90fa-472e3f740000');
+  });
+
+  it('carries one trace from the intake request to the delivery event', async () => {
+    const response = await fetch(`${stack.intakeUrl}/v1/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(await syntheticSubmission(900_002)),
+    });
+    const { id } = (await response.json()) as { id: string };
+    await waitUntilSettled({ baseUrl: stack.intakeUrl, ids: [id], timeoutMs: 120_000 });
+
+    const headers = await headersByTopic([Topics.applicationSubmitted, Topics.cardEncoded, Topics.cardDelivered], id);
+    const traceIds = [...headers.values()].map((h) => h['traceparent']?.split('-')[1]);
+    expect(traceIds[0]).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(traceIds).size).toBe(1);
   });
 });

@@ -129,11 +129,14 @@ export const VARIABLES = {
 
 type Raw = Readonly<Record<string, string | undefined>>;
 
+/** An empty value (`FOO=` in an env file, `${FOO:-}` in compose) counts as unset: the default applies. */
+const given = (env: Raw, name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
+
 export function loadConfig(env: Raw = process.env): PipelineConfig {
   const problems: { variable: string; problem: string }[] = [];
   const read = <T>(name: keyof typeof VARIABLES): T | undefined => {
     const variable = VARIABLES[name] as Variable<T>;
-    const raw = env[name] ?? variable.default;
+    const raw = given(env, name) ?? variable.default;
     if (raw === undefined || raw === '') return undefined;
     try {
       return variable.parse(raw);
@@ -146,7 +149,8 @@ export function loadConfig(env: Raw = process.env): PipelineConfig {
   let masterKey = read<Buffer>('MNC_MASTER_KEY');
   const masterKeyIsEphemeral = masterKey === undefined;
   if (masterKey === undefined) {
-    if (databaseUrl) problems.push({ variable: 'MNC_MASTER_KEY', problem: 'required when DATABASE_URL is set' });
+    // An invalid key is already reported above; "required" is for a missing one.
+    if (databaseUrl && given(env, 'MNC_MASTER_KEY') === undefined) problems.push({ variable: 'MNC_MASTER_KEY', problem: 'required when DATABASE_URL is set' });
     masterKey = randomBytes(32);
   }
   const lookupKey = read<string>('MNC_LOOKUP_KEY');
@@ -178,12 +182,26 @@ export function loadConfig(env: Raw = process.env): PipelineConfig {
   return config;
 }
 
+/** A URL's user name and password (as in `redis://:secret@host`) never reach a log line. */
+function withoutCredentials(raw: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(raw)) return raw;
+  try {
+    const parsed = new URL(raw);
+    if (!parsed.username && !parsed.password) return raw;
+    parsed.username = parsed.username ? '(hidden)' : '';
+    parsed.password = parsed.password ? '(hidden)' : '';
+    return parsed.toString();
+  } catch {
+    return raw;
+  }
+}
+
 /** Each variable with its value, sensitive ones masked: for a startup log line and `--help`. */
 export function describeConfig(env: Raw = process.env): { variable: string; value: string; description: string }[] {
   return Object.entries(VARIABLES).map(([name, variable]) => {
     const v = variable as Variable<unknown>;
-    const raw = env[name] ?? v.default;
-    const value = raw === undefined ? '(unset)' : v.sensitive ? '(set, hidden)' : raw;
+    const raw = given(env, name) ?? v.default;
+    const value = raw === undefined ? '(unset)' : v.sensitive ? '(set, hidden)' : withoutCredentials(raw);
     return { variable: name, value, description: v.description };
   });
 }
@@ -196,7 +214,7 @@ export function loadEmbeddedConfig(env: Raw = process.env): PipelineConfig {
   const { DATABASE_URL: _ignored, ...rest } = env;
   // Without a master key the run's key is random, so blobs from an earlier run could not be read: give the
   // run a blob directory of its own.
-  const blobDir = env.BLOB_DIR ?? (env.MNC_MASTER_KEY ? undefined : mkdtempSync(join(tmpdir(), 'mnc-embedded-blobs-')));
+  const blobDir = given(env, 'BLOB_DIR') ?? (given(env, 'MNC_MASTER_KEY') ? undefined : mkdtempSync(join(tmpdir(), 'mnc-embedded-blobs-')));
   return loadConfig({
     ...rest,
     MNC_BUS: 'memory',

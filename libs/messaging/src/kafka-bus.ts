@@ -1,6 +1,7 @@
 import {
   Kafka,
   logLevel,
+  Partitioners,
   type Admin,
   type Consumer,
   type EachBatchPayload,
@@ -64,7 +65,12 @@ export class KafkaBus implements MessageBus {
       ...(options.logCreator ? { logCreator: options.logCreator } : {}),
     };
     this.kafka = new Kafka(config);
-    this.producer = this.kafka.producer({ allowAutoTopicCreation: false, maxInFlightRequests: 1 });
+    // The Java client's partitioner (murmur2), which the in-memory bus reproduces.
+    this.producer = this.kafka.producer({
+      allowAutoTopicCreation: false,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.admin = this.kafka.admin();
     this.instrumentation = options.instrumentation ?? NO_INSTRUMENTATION;
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));

@@ -51,3 +51,4 @@ export {
   type HealthRegistryOptions,
   type HealthStatus,
 } from './health/health-registry';
+export { serverSpanMiddleware } from './http/server-span';

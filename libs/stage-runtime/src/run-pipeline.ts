@@ -25,6 +25,7 @@ import {
   kafkaLogCreator,
   messagingInstrumentation,
   PinoNestLogger,
+  serverSpanMiddleware,
   type PipelineMetrics,
 } from '@mnc/observability';
 import { openDatabase, startEmbeddedPostgres, type EmbeddedPostgres } from '@mnc/persistence';
@@ -188,6 +189,7 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
         logger.error({ err: error, method: request.method, route: request.route?.path }, 'unhandled request error'),
       ),
     );
+    app.use(serverSpanMiddleware(options.processName));
     app.use(metrics.httpMiddleware);
     await app.init();
     cleanups.push(() => app.close());

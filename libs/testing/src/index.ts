@@ -3,3 +3,4 @@ export * from './unique-name';
 export * from './services';
 export * from './postgres';
 export * from './event-fixtures';
+export * from './stack';

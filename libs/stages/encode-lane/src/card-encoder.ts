@@ -56,8 +56,9 @@ export async function encodeCard(
   profile: 'legacy-rsa2048' | 'next-gen',
   files: readonly CardFile[],
 ): Promise<{ chipSerial: string }> {
-  const fedSerial = (await feeder.feedBlank(profile)).toUpperCase();
   try {
+    // Inside the try: a feed that fails half-way may still have left a card in the path.
+    const fedSerial = (await feeder.feedBlank(profile)).toUpperCase();
     const channel = await station.waitForCard(10_000);
     try {
       const chipSerial = (await send(channel, 'GET DATA serial', CardCommand.getSerial())).toString('hex').toUpperCase();

@@ -56,6 +56,12 @@ export function sniffImageType(bytes: Buffer): 'image/jpeg' | 'image/png' | unde
   return undefined;
 }
 
+/** Bytes that base64 text (already checked against the alphabet) decodes to, without decoding it. */
+function base64DecodedLength(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return Math.floor(((data.length - padding) * 3) / 4);
+}
+
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): value is T {
   return typeof value === 'string' && (allowed as readonly string[]).includes(value);
 }
@@ -78,7 +84,8 @@ export function parseSubmission(
   if (!oneOf(cardProfile, profiles)) errors.push(fieldError('cardProfile', 'ONE_OF'));
 
   const applicant = validateApplicant(input.applicant, { today });
-  if (!applicant.ok) errors.push(...applicant.errors.map((e: DomainValidationError) => fieldError(e.field, e.code)));
+  if (input.applicant === undefined) errors.push(fieldError('applicant', 'REQUIRED'));
+  else if (!applicant.ok) errors.push(...applicant.errors.map((e: DomainValidationError) => fieldError(e.field, e.code)));
 
   let photo: ValidSubmission['photo'] | undefined;
   const rawPhoto = input.photo as { mediaType?: unknown; data?: unknown } | undefined;
@@ -86,7 +93,7 @@ export function parseSubmission(
     errors.push(fieldError('photo', rawPhoto === undefined ? 'REQUIRED' : 'NOT_AN_OBJECT'));
   } else if (typeof rawPhoto.data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(rawPhoto.data)) {
     errors.push(fieldError('photo.data', rawPhoto.data === undefined ? 'REQUIRED' : 'BASE64'));
-  } else if ((rawPhoto.data.length * 3) / 4 > MAX_PHOTO_BYTES + 3) {
+  } else if (base64DecodedLength(rawPhoto.data) > MAX_PHOTO_BYTES) {
     errors.push(fieldError('photo.data', 'PHOTO_TOO_LARGE'));
   } else {
     const bytes = Buffer.from(rawPhoto.data, 'base64');

@@ -8,10 +8,13 @@ export class UndecodablePhotoError extends Error {
   override readonly name = 'UndecodablePhotoError';
 }
 
-/** Decodes every pixel (not just the header), so a truncated or corrupt file is caught here. */
+/**
+ * Decodes every pixel (not just the header), so a truncated or corrupt file is caught here. Width and height
+ * are as the photo is shown: a JPEG's EXIF orientation is applied (a phone's portrait is often stored sideways).
+ */
 export async function decodePhoto(bytes: Buffer): Promise<DecodedPhoto> {
   try {
-    const { info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+    const { info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', autoOrient: true })
       .raw()
       .toBuffer({ resolveWithObject: true });
     const metadata = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();

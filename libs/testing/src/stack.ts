@@ -9,7 +9,13 @@ import { Client } from 'pg';
  * virtual card process feeding blanks to pcscd through vpcd. Each run gets its own database and blob
  * directory; logs go to tmp/e2e/<run>/<process>.log (the security scan reads them).
  */
-const root = path.resolve(__dirname, '..', '..');
+/** The repository root, from source (jest) or from dist/ (the benchmark). */
+function repositoryRoot(): string {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'nx.json'))) dir = path.dirname(dir);
+  return dir;
+}
+const root = repositoryRoot();
 export const STAGES = ['intake', 'photo-screening', 'issuance-data', 'encode-lane', 'pre-delivery', 'delivery'] as const;
 export type StageProcess = (typeof STAGES)[number];
 type ProcessName = StageProcess | 'virtual-card';
