@@ -117,6 +117,8 @@ async function drive(
     baseUrl,
     ids: submitted.map((s) => s.id),
     timeoutMs: 5 * 60_000 + COUNT * 2_000,
+    // Polls cost the pipeline CPU (intake answers them); timings come from timelines, so poll slowly.
+    pollIntervalMs: 1_000,
   });
   const cpuAfter = cpu();
   const views: ApplicationView[] = [...settled.values()];

@@ -121,9 +121,12 @@ export const VARIABLES = {
     parse: integer(0, 86_400_000),
   },
   MNC_LOOKUP_KEY: {
-    description: 'Secret for keyed hashes of identifiers (never the identifier itself in an index).',
+    description: 'Secret (32+ characters) for keyed hashes of identifiers; a short one makes a 12-digit number guessable.',
     sensitive: true,
-    parse: text,
+    parse: (raw: string) => {
+      if (raw.length < 32) throw new Invalid('must be at least 32 characters');
+      return raw;
+    },
   },
 } satisfies Record<string, Variable<unknown>>;
 
@@ -154,7 +157,8 @@ export function loadConfig(env: Raw = process.env): PipelineConfig {
     masterKey = randomBytes(32);
   }
   const lookupKey = read<string>('MNC_LOOKUP_KEY');
-  if (!lookupKey && databaseUrl) problems.push({ variable: 'MNC_LOOKUP_KEY', problem: 'required when DATABASE_URL is set' });
+  const lookupKeyReported = problems.some((p) => p.variable === 'MNC_LOOKUP_KEY');
+  if (!lookupKey && databaseUrl && !lookupKeyReported) problems.push({ variable: 'MNC_LOOKUP_KEY', problem: 'required when DATABASE_URL is set' });
   const config: PipelineConfig = {
     bus: read<BusKind>('MNC_BUS')!,
     kafkaBrokers: read<string[]>('KAFKA_BROKERS') ?? [],

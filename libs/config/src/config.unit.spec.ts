@@ -69,7 +69,7 @@ describe('loadConfig', () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'https://otel.example:4318',
       VIRTUAL_CARD_CONTROL_URL: 'http://127.0.0.1:35980',
       CARRIER_DELIVERY_DELAY_MS: '1500',
-      MNC_LOOKUP_KEY: 'lookup-secret',
+      MNC_LOOKUP_KEY: 'lookup-secret-of-at-least-32-characters',
     });
     expect(config).toMatchObject({
       bus: 'kafka',
@@ -79,7 +79,7 @@ describe('loadConfig', () => {
       otlpEndpoint: 'https://otel.example:4318',
       virtualCardControlUrl: 'http://127.0.0.1:35980',
       carrierDeliveryDelayMs: 1500,
-      keyedMasterSalt: 'lookup-secret',
+      keyedMasterSalt: 'lookup-secret-of-at-least-32-characters',
     });
   });
 
@@ -125,6 +125,12 @@ describe('loadConfig', () => {
       ]);
     });
 
+    it('when MNC_LOOKUP_KEY is shorter than 32 characters, then it is reported as too short', () => {
+      expect(problemsOf({ DATABASE_URL, MNC_MASTER_KEY: HEX_KEY, MNC_LOOKUP_KEY: 'short' })).toEqual([
+        'MNC_LOOKUP_KEY: must be at least 32 characters',
+      ]);
+    });
+
     it('when only MNC_LOOKUP_KEY is missing, then only it is reported', () => {
       expect(problemsOf({ DATABASE_URL, MNC_MASTER_KEY: HEX_KEY })).toEqual([
         'MNC_LOOKUP_KEY: required when DATABASE_URL is set',
@@ -132,16 +138,16 @@ describe('loadConfig', () => {
     });
 
     it('when the master key is malformed, then it is reported once, as malformed', () => {
-      expect(problemsOf({ DATABASE_URL, MNC_MASTER_KEY: 'abcd', MNC_LOOKUP_KEY: 'k' })).toEqual([
+      expect(problemsOf({ DATABASE_URL, MNC_MASTER_KEY: 'abcd', MNC_LOOKUP_KEY: 'k'.repeat(32) })).toEqual([
         'MNC_MASTER_KEY: must be 32 bytes, as 64 hex digits or base64',
       ]);
     });
 
     it('when both keys are given, then the database URL and the keys are used', () => {
-      const config = loadConfig({ DATABASE_URL, MNC_MASTER_KEY: HEX_KEY, MNC_LOOKUP_KEY: 'lookup' });
+      const config = loadConfig({ DATABASE_URL, MNC_MASTER_KEY: HEX_KEY, MNC_LOOKUP_KEY: 'lookup'.repeat(6) });
       expect(config.databaseUrl).toBe(DATABASE_URL);
       expect(config.masterKeyIsEphemeral).toBe(false);
-      expect(config.keyedMasterSalt).toBe('lookup');
+      expect(config.keyedMasterSalt).toBe('lookup'.repeat(6));
     });
   });
 
@@ -165,13 +171,17 @@ describe('loadConfig', () => {
       ['base64 of 31 bytes', Buffer.alloc(31, 1).toString('base64')],
       ['base64 of 33 bytes', Buffer.alloc(33, 1).toString('base64')],
     ])('given %s, then it is rejected', (_, key) => {
-      expect(problemsOf({ MNC_MASTER_KEY: key })).toEqual(['MNC_MASTER_KEY: must be 32 bytes, as 64 hex digits or base64']);
+      expect(problemsOf({ MNC_MASTER_KEY: key })).toEqual([
+        'MNC_MASTER_KEY: must be 32 bytes, as 64 hex digits or base64',
+      ]);
     });
   });
 
   describe('given MNC_BUS=kafka', () => {
     it('when KAFKA_BROKERS lists no broker, then KAFKA_BROKERS is reported as required', () => {
-      expect(problemsOf({ MNC_BUS: 'kafka', KAFKA_BROKERS: ' , ' })).toEqual(['KAFKA_BROKERS: required when MNC_BUS=kafka']);
+      expect(problemsOf({ MNC_BUS: 'kafka', KAFKA_BROKERS: ' , ' })).toEqual([
+        'KAFKA_BROKERS: required when MNC_BUS=kafka',
+      ]);
     });
 
     it('when KAFKA_BROKERS is unset, then the local default broker is used', () => {
@@ -188,7 +198,7 @@ describe('describeConfig', () => {
   const env = {
     DATABASE_URL,
     MNC_MASTER_KEY: HEX_KEY,
-    MNC_LOOKUP_KEY: 'lookup-secret',
+    MNC_LOOKUP_KEY: 'lookup-secret-of-at-least-32-characters',
     REDIS_URL: 'redis://:redis-pass@cache:6379/0',
     LANE_ID: 'lane-7',
   };
@@ -210,18 +220,25 @@ describe('describeConfig', () => {
 
   it('never contains a secret anywhere in its output, URL credentials included', () => {
     const text = JSON.stringify(describeConfig(env));
-    for (const secret of ['s3cret', HEX_KEY, 'lookup-secret', 'redis-pass']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cret', HEX_KEY, 'lookup-secret', 'redis-pass'])
+      expect(text).not.toContain(secret);
     expect(described()['REDIS_URL']).toBe('redis://:(hidden)@cache:6379/0');
   });
 
   it('shows plain values, defaults, and unset variables', () => {
-    expect(described()).toMatchObject({ LANE_ID: 'lane-7', HTTP_PORT: '3000', OTEL_EXPORTER_OTLP_ENDPOINT: '(unset)' });
+    expect(described()).toMatchObject({
+      LANE_ID: 'lane-7',
+      HTTP_PORT: '3000',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '(unset)',
+    });
   });
 
   it('shows a sensitive variable set to an empty value as unset', () => {
-    expect(Object.fromEntries(describeConfig({ DATABASE_URL: '' }).map((d) => [d.variable, d.value]))['DATABASE_URL']).toBe(
-      '(unset)',
-    );
+    expect(
+      Object.fromEntries(describeConfig({ DATABASE_URL: '' }).map((d) => [d.variable, d.value]))[
+        'DATABASE_URL'
+      ],
+    ).toBe('(unset)');
   });
 });
 

@@ -1,8 +1,9 @@
+import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 
 export interface FieldProblem {
-  /** JSON Pointer-ish path of the offending field, e.g. `/applicant/myNumber`. */
+  /** Dotted path of the offending field, e.g. `applicant.myNumber`, or `header.Idempotency-Key`. */
   readonly field: string;
   readonly code: string;
   readonly message: string;
@@ -28,6 +29,8 @@ export function validationProblem(errors: readonly FieldProblem[], detail = 'The
 }
 
 const TYPE_BASE = 'https://mynumbercard-pipeline.example/problems/';
+/** Members the filter sets itself: an extension may not override them. */
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'errors', 'instance']);
 
 /** Every error leaves as application/problem+json; unexpected ones say nothing about internals. */
 @Catch()
@@ -48,7 +51,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status,
         ...(exception.detail ? { detail: exception.detail } : {}),
         ...(exception.errors.length > 0 ? { errors: exception.errors } : {}),
-        ...exception.extensions,
+        ...Object.fromEntries(Object.entries(exception.extensions).filter(([name]) => !STANDARD_MEMBERS.has(name))),
       };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
@@ -56,13 +59,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const detail = typeof res === 'string' ? res : ((res as { message?: unknown }).message ?? exception.message);
       body = {
         type: status === 404 ? TYPE_BASE + 'not-found' : 'about:blank',
-        title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'error',
+        // With about:blank the title is the status's reason phrase (RFC 9457 §4.2.1).
+        title: STATUS_CODES[status] ?? 'Error',
         status,
         detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
       };
     } else {
       status = HttpStatus.INTERNAL_SERVER_ERROR;
-      this.onUnexpected(exception, request);
+      try {
+        this.onUnexpected(exception, request);
+      } catch {
+        // Reporting failed; the client still gets its 500.
+      }
       body = { type: 'about:blank', title: 'Internal Server Error', status };
     }
     response.status(status).type('application/problem+json').send({ ...body, instance: request.originalUrl });

@@ -1,5 +1,10 @@
 import { EVENT_TYPES, type EventType } from '@mnc/contracts';
-import { APPLICATION_STATUSES, statusAfter, TRACKED_EVENT_TYPES, type ApplicationStatus } from './application-status';
+import {
+  APPLICATION_STATUSES,
+  statusAfter,
+  TRACKED_EVENT_TYPES,
+  type ApplicationStatus,
+} from './application-status';
 
 describe('statusAfter', () => {
   describe('given events in pipeline order', () => {
@@ -18,7 +23,14 @@ describe('statusAfter', () => {
         seen.push(next);
         return next;
       }, 'submitted');
-      expect(seen).toEqual(['photo-accepted', 'issuance-data-generated', 'encoded', 'ready-for-dispatch', 'dispatched', 'delivered']);
+      expect(seen).toEqual([
+        'photo-accepted',
+        'issuance-data-generated',
+        'encoded',
+        'ready-for-dispatch',
+        'dispatched',
+        'delivered',
+      ]);
     });
   });
 
@@ -47,14 +59,19 @@ describe('statusAfter', () => {
   it.each(APPLICATION_STATUSES)('given %s, then no tracked event moves it backwards', (current) => {
     for (const type of TRACKED_EVENT_TYPES) {
       const next = statusAfter(current, type);
-      expect(APPLICATION_STATUSES.indexOf(next)).toBeGreaterThanOrEqual(APPLICATION_STATUSES.indexOf(current));
+      expect(APPLICATION_STATUSES.indexOf(next)).toBeGreaterThanOrEqual(
+        APPLICATION_STATUSES.indexOf(current),
+      );
     }
   });
 
   describe('given an event type that does not change the status', () => {
-    it.each(EVENT_TYPES.filter((t) => !TRACKED_EVENT_TYPES.includes(t)))('when %s arrives, then the status is unchanged', (type) => {
-      expect(statusAfter('photo-accepted', type)).toBe('photo-accepted');
-    });
+    it.each(EVENT_TYPES.filter((t) => !TRACKED_EVENT_TYPES.includes(t)))(
+      'when %s arrives, then the status is unchanged',
+      (type) => {
+        expect(statusAfter('photo-accepted', type)).toBe('photo-accepted');
+      },
+    );
 
     it('when a type unknown to this version arrives, then the status is unchanged', () => {
       expect(statusAfter('encoded', 'card.revoked' as EventType)).toBe('encoded');
@@ -64,7 +81,13 @@ describe('statusAfter', () => {
   it('tracks the events of the stages after intake, not application.submitted', () => {
     expect(TRACKED_EVENT_TYPES).not.toContain('application.submitted');
     expect(TRACKED_EVENT_TYPES).toEqual(
-      expect.arrayContaining(['photo.rejected', 'photo.accepted', 'card.encoded', 'card.dispatched', 'card.delivered']),
+      expect.arrayContaining([
+        'photo.rejected',
+        'photo.accepted',
+        'card.encoded',
+        'card.dispatched',
+        'card.delivered',
+      ]),
     );
   });
 });

@@ -10,7 +10,9 @@ let valid: Record<string, unknown>;
 let png: Buffer;
 beforeAll(async () => {
   valid = await syntheticSubmission(1);
-  png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#eeeeee' } }).png().toBuffer();
+  png = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#eeeeee' } })
+    .png()
+    .toBuffer();
 });
 
 /** The valid synthetic submission with some top-level fields replaced (undefined removes one). */
@@ -20,7 +22,12 @@ function submission(overrides: Record<string, unknown> = {}): Record<string, unk
   return body;
 }
 const withPhoto = (data: Buffer | string, mediaType?: string) =>
-  submission({ photo: { ...(mediaType ? { mediaType } : {}), data: typeof data === 'string' ? data : data.toString('base64') } });
+  submission({
+    photo: {
+      ...(mediaType ? { mediaType } : {}),
+      data: typeof data === 'string' ? data : data.toString('base64'),
+    },
+  });
 
 function errorsOf(body: unknown): Pick<FieldError, 'field' | 'code'>[] {
   const result = parseSubmission(body, TODAY);
@@ -34,14 +41,23 @@ describe('parseSubmission', () => {
       const result = parseSubmission(valid, TODAY);
       expect(result.ok).toBe(true);
       if (!result.ok) return;
-      expect(result.value).toMatchObject({ channel: valid['channel'], route: valid['route'], cardProfile: valid['cardProfile'] });
+      expect(result.value).toMatchObject({
+        channel: valid['channel'],
+        route: valid['route'],
+        cardProfile: valid['cardProfile'],
+      });
       expect(result.value.applicant).toEqual(valid['applicant']);
       expect(result.value.photo.mediaType).toBe('image/jpeg');
-      expect(result.value.photo.bytes.equals(Buffer.from((valid['photo'] as { data: string }).data, 'base64'))).toBe(true);
+      expect(
+        result.value.photo.bytes.equals(Buffer.from((valid['photo'] as { data: string }).data, 'base64')),
+      ).toBe(true);
     });
 
     it('when unknown applicant properties are added, then they are dropped', () => {
-      const result = parseSubmission(submission({ applicant: { ...(valid['applicant'] as object), nickname: 'x' } }), TODAY);
+      const result = parseSubmission(
+        submission({ applicant: { ...(valid['applicant'] as object), nickname: 'x' } }),
+        TODAY,
+      );
       expect(result.ok && result.value.applicant).not.toHaveProperty('nickname');
     });
   });
@@ -51,9 +67,12 @@ describe('parseSubmission', () => {
     expect(result.ok && result.value.cardProfile).toBe('next-gen');
   });
 
-  it.each(['counter', 'online', 'paper', 'lost-card-reissue'])('given channel %s, then it is accepted', (channel) => {
-    expect(parseSubmission(submission({ channel }), TODAY).ok).toBe(true);
-  });
+  it.each(['counter', 'online', 'paper', 'lost-card-reissue'])(
+    'given channel %s, then it is accepted',
+    (channel) => {
+      expect(parseSubmission(submission({ channel }), TODAY).ok).toBe(true);
+    },
+  );
 
   it.each([
     ['route', 'normal'],
@@ -96,7 +115,12 @@ describe('parseSubmission', () => {
     const errors = errorsOf(
       submission({
         route: 'slow',
-        applicant: { ...applicant, birthDate: '2099-01-01', myNumber: '123', address: { ...(applicant['address'] as object), postalCode: '12-34' } },
+        applicant: {
+          ...applicant,
+          birthDate: '2099-01-01',
+          myNumber: '123',
+          address: { ...(applicant['address'] as object), postalCode: '12-34' },
+        },
         photo: { data: Buffer.from('GIF89a').toString('base64') },
       }),
     );
@@ -111,11 +135,15 @@ describe('parseSubmission', () => {
 
   it('gives each error a message that starts with its field', () => {
     const result = parseSubmission(submission({ route: 'slow' }), TODAY);
-    expect(result.ok ? [] : result.errors).toEqual([{ field: 'route', code: 'ONE_OF', message: 'route is not one of the allowed values' }]);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { field: 'route', code: 'ONE_OF', message: 'route is not one of the allowed values' },
+    ]);
   });
 
   it('given an applicant that is not an object, then applicant is reported as NOT_AN_OBJECT', () => {
-    expect(errorsOf(submission({ applicant: 'Taro' }))).toEqual([{ field: 'applicant', code: 'NOT_AN_OBJECT' }]);
+    expect(errorsOf(submission({ applicant: 'Taro' }))).toEqual([
+      { field: 'applicant', code: 'NOT_AN_OBJECT' },
+    ]);
   });
 
   describe('photo', () => {
@@ -126,11 +154,15 @@ describe('parseSubmission', () => {
 
     it('given a JPEG declared as PNG, then photo.mediaType is reported as PHOTO_TYPE_MISMATCH', () => {
       const jpeg = Buffer.from((valid['photo'] as { data: string }).data, 'base64');
-      expect(errorsOf(withPhoto(jpeg, 'image/png'))).toEqual([{ field: 'photo.mediaType', code: 'PHOTO_TYPE_MISMATCH' }]);
+      expect(errorsOf(withPhoto(jpeg, 'image/png'))).toEqual([
+        { field: 'photo.mediaType', code: 'PHOTO_TYPE_MISMATCH' },
+      ]);
     });
 
     it('given a PNG declared as JPEG, then the mismatch is reported', () => {
-      expect(errorsOf(withPhoto(png, 'image/jpeg'))).toEqual([{ field: 'photo.mediaType', code: 'PHOTO_TYPE_MISMATCH' }]);
+      expect(errorsOf(withPhoto(png, 'image/jpeg'))).toEqual([
+        { field: 'photo.mediaType', code: 'PHOTO_TYPE_MISMATCH' },
+      ]);
     });
 
     it('given a GIF, then photo.data is reported as PHOTO_TYPE, whatever type is declared', () => {
@@ -139,7 +171,9 @@ describe('parseSubmission', () => {
     });
 
     it('given text, then photo.data is reported as PHOTO_TYPE', () => {
-      expect(errorsOf(withPhoto(Buffer.from('this is not an image at all')))).toEqual([{ field: 'photo.data', code: 'PHOTO_TYPE' }]);
+      expect(errorsOf(withPhoto(Buffer.from('this is not an image at all')))).toEqual([
+        { field: 'photo.data', code: 'PHOTO_TYPE' },
+      ]);
     });
 
     it('given empty data, then photo.data is reported as PHOTO_TYPE', () => {
@@ -156,11 +190,15 @@ describe('parseSubmission', () => {
     });
 
     it('given data that is not a string, then photo.data is reported as BASE64', () => {
-      expect(errorsOf(submission({ photo: { data: 42 } }))).toEqual([{ field: 'photo.data', code: 'BASE64' }]);
+      expect(errorsOf(submission({ photo: { data: 42 } }))).toEqual([
+        { field: 'photo.data', code: 'BASE64' },
+      ]);
     });
 
     it('given no data, then photo.data is REQUIRED', () => {
-      expect(errorsOf(submission({ photo: { mediaType: 'image/jpeg' } }))).toEqual([{ field: 'photo.data', code: 'REQUIRED' }]);
+      expect(errorsOf(submission({ photo: { mediaType: 'image/jpeg' } }))).toEqual([
+        { field: 'photo.data', code: 'REQUIRED' },
+      ]);
     });
 
     it('given a photo that is not an object, then photo is reported as NOT_AN_OBJECT', () => {
@@ -173,10 +211,13 @@ describe('parseSubmission', () => {
       expect(result.ok && result.value.photo.bytes.length).toBe(MAX_PHOTO_BYTES);
     });
 
-    it.each([1, 2, 3])('given MAX_PHOTO_BYTES + %i bytes, then photo.data is reported as PHOTO_TOO_LARGE', (extra) => {
-      const bytes = Buffer.concat([JPEG_MAGIC, Buffer.alloc(MAX_PHOTO_BYTES - JPEG_MAGIC.length + extra)]);
-      expect(errorsOf(withPhoto(bytes))).toEqual([{ field: 'photo.data', code: 'PHOTO_TOO_LARGE' }]);
-    });
+    it.each([1, 2, 3])(
+      'given MAX_PHOTO_BYTES + %i bytes, then photo.data is reported as PHOTO_TOO_LARGE',
+      (extra) => {
+        const bytes = Buffer.concat([JPEG_MAGIC, Buffer.alloc(MAX_PHOTO_BYTES - JPEG_MAGIC.length + extra)]);
+        expect(errorsOf(withPhoto(bytes))).toEqual([{ field: 'photo.data', code: 'PHOTO_TOO_LARGE' }]);
+      },
+    );
 
     it('given oversize unpadded base64, then it is still reported as PHOTO_TOO_LARGE', () => {
       const bytes = Buffer.concat([JPEG_MAGIC, Buffer.alloc(MAX_PHOTO_BYTES - JPEG_MAGIC.length + 1)]);

@@ -22,7 +22,9 @@ describe('decodePhoto', () => {
 
   it('given a truncated JPEG, then UndecodablePhotoError', async () => {
     const jpeg = await canvas(480, 600).jpeg().toBuffer();
-    await expect(decodePhoto(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).rejects.toBeInstanceOf(UndecodablePhotoError);
+    await expect(decodePhoto(jpeg.subarray(0, Math.floor(jpeg.length / 2)))).rejects.toBeInstanceOf(
+      UndecodablePhotoError,
+    );
   });
 
   it('given a truncated PNG, then UndecodablePhotoError', async () => {

@@ -35,6 +35,8 @@ describe('screenDecodedPhoto', () => {
 
 describe('UNREADABLE', () => {
   it('is a rejection with the single reason UNREADABLE_IMAGE', () => {
-    expect(UNREADABLE.outcome === 'rejected' && UNREADABLE.reasons.map((r) => r.code)).toEqual(['UNREADABLE_IMAGE']);
+    expect(UNREADABLE.outcome === 'rejected' && UNREADABLE.reasons.map((r) => r.code)).toEqual([
+      'UNREADABLE_IMAGE',
+    ]);
   });
 });

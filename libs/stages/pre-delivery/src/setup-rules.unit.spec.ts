@@ -6,7 +6,11 @@ const encoded = (route: 'normal' | 'express'): PayloadOf<'card.encoded'> => ({
   route,
   cardProfile: 'next-gen',
   municipalityCode: '131016',
-  applicantRecord: { hash: `sha256:${'ab'.repeat(32)}`, size: 377, mediaType: 'application/vnd.mnc.applicant-record.v1+json' },
+  applicantRecord: {
+    hash: `sha256:${'ab'.repeat(32)}`,
+    size: 377,
+    mediaType: 'application/vnd.mnc.applicant-record.v1+json',
+  },
   cardId: '01936f2f-0000-7aaa-8bbb-0123456789ab',
   chipSerial: '0123456789ABCDEF',
   lane: 'lane-2',
@@ -41,7 +45,8 @@ describe('planSetup', () => {
 
   it('drops the lane-only fields, so the payload satisfies the card.ready-for-dispatch schema', () => {
     const plan = planSetup(encoded('express'));
-    for (const field of ['chipSerial', 'lane', 'attempt', 'encodedAt']) expect(plan).not.toHaveProperty(field);
+    for (const field of ['chipSerial', 'lane', 'attempt', 'encodedAt'])
+      expect(plan).not.toHaveProperty(field);
     expect(() => createEvent('card.ready-for-dispatch', '/mnc/pre-delivery', plan)).not.toThrow();
   });
 });
