@@ -17,7 +17,13 @@ const transform = {
     },
   ],
 };
-const common = { rootDir: __dirname, testEnvironment: 'node', transform, moduleNameMapper, setupFiles: ['reflect-metadata'] };
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  setupFiles: ['reflect-metadata'],
+};
 
 module.exports = {
   // Per-project testTimeout is ignored by Jest; integration tests need the minute, e2e specs set their own.

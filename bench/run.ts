@@ -18,7 +18,7 @@ import { intakeStage } from '@mnc/stage-intake';
 import { issuanceDataStage } from '@mnc/stage-issuance-data';
 import { photoScreeningStage } from '@mnc/stage-photo-screening';
 import { preDeliveryStage } from '@mnc/stage-pre-delivery';
-import { Stack, STAGES } from '@mnc/testing';
+import { Stack } from '@mnc/testing';
 
 /**
  * `npm run bench`: the same batch through the embedded one-process pipeline and through the full stack (six
@@ -49,7 +49,17 @@ function option(name: string, env: string, fallback: number): number {
 const COUNT = option('--count', 'BENCH_COUNT', 200);
 const REPEAT = option('--repeat', 'BENCH_REPEAT', 3);
 const CONCURRENCY = 16;
-const STACK_PORTS = [3101, 3102, 3103, 3104, 3105, 3106, 35981];
+const STACK_PORTS = [3101, 3102, 3103, 3104, 3105, 3106, 3107, 35981, 35982];
+/** The apps a full stack runs, as named by their dist/apps folder. */
+const STACK_APPS = [
+  'intake',
+  'photo-screening',
+  'issuance-data',
+  'encode-lane',
+  'pre-delivery',
+  'delivery',
+  'virtual-card',
+];
 
 let root = __dirname;
 while (!fs.existsSync(path.join(root, 'nx.json'))) root = path.dirname(root);
@@ -72,7 +82,7 @@ function machine() {
     os: `${/^PRETTY_NAME="?([^"\n]+)"?$/m.exec(osRelease)?.[1] ?? os.type()} (${os.type()} ${os.release()} ${os.arch()})`,
     commit: git('rev-parse', '--short', 'HEAD'),
     // Uncommitted changes mean the figures are not exactly those of the commit.
-    dirty: git('status', '--porcelain') !== '',
+    dirty: git('status', '--porcelain', '--', '.', ':!bench/results') !== '',
     date: new Date().toISOString(),
     loadAverageStart: os.loadavg().map((l) => Number(l.toFixed(2))),
     loadAverageEnd: [] as number[],
@@ -168,7 +178,7 @@ async function embeddedRun(run: number): Promise<Run> {
     ],
   });
   try {
-    // In process, so the driver's own polling is counted too; it is small next to the pipeline.
+    // The driver shares this process, so its polling (client side) is in this figure too.
     return await drive('embedded', run, pipeline.url, () => {
       const { user, system } = process.cpuUsage();
       return { embedded: (user + system) / 1000 };
@@ -190,10 +200,10 @@ async function fullStackRun(run: number): Promise<Run> {
   // Stack's readiness probe would accept another stack's intake (an e2e run on this shared machine), so
   // wait until no other stack runs: its fixed ports free and none of its processes alive (between tests).
   const busy = async () =>
-    processes().some((p) => p.ppid !== process.pid && [...STAGES, 'virtual-card'].includes(p.app ?? '')) ||
+    processes().some((p) => p.ppid !== process.pid && STACK_APPS.includes(p.app ?? '')) ||
     (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
   for (let waited = 0; await busy(); waited += 5) {
-    if (waited >= 900) throw new Error('another stack kept the ports 3101-3106/35981 for 15 min');
+    if (waited >= 900) throw new Error('another stack kept its ports busy for 15 min');
     if (waited % 60 === 0)
       console.error('another full stack is running (dist/apps processes or ports busy); waiting…');
     await new Promise((resolve) => setTimeout(resolve, 5_000));

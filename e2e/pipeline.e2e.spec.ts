@@ -21,18 +21,27 @@ function expectExactlyOnce(counts: Awaited<ReturnType<typeof effectCounts>>, ids
 const kafka = new Kafka({ clientId: 'e2e', brokers: ['127.0.0.1:9092'], logLevel: 0 });
 
 /** The headers of the first record with this key on each topic, read from the beginning. */
-async function headersByTopic(topics: readonly string[], key: string): Promise<Map<string, Record<string, string>>> {
+async function headersByTopic(
+  topics: readonly string[],
+  key: string,
+): Promise<Map<string, Record<string, string>>> {
   const found = new Map<string, Record<string, string>>();
   const consumer = kafka.consumer({ groupId: `e2e-reader-${Date.now()}-${Math.random()}` });
   await consumer.connect();
   await consumer.subscribe({ topics: [...topics], fromBeginning: true });
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no record with key ${key} on ${topics.filter((t) => !found.has(t))}`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no record with key ${key} on ${topics.filter((t) => !found.has(t))}`)),
+        60_000,
+      );
       void consumer.run({
         eachMessage: async ({ topic, message }) => {
           if (message.key?.toString() !== key || found.has(topic)) return;
-          found.set(topic, Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])));
+          found.set(
+            topic,
+            Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
+          );
           if (found.size === topics.length) {
             clearTimeout(timer);
             resolve();
@@ -58,7 +67,12 @@ describe('the pipeline on real Kafka, six processes', () => {
   });
 
   it(`delivers ${COUNT} concurrently submitted applications, each exactly once`, async () => {
-    const submitted = await submitApplications({ baseUrl: stack.intakeUrl, count: COUNT, concurrency: 32, firstSeed: 1 });
+    const submitted = await submitApplications({
+      baseUrl: stack.intakeUrl,
+      count: COUNT,
+      concurrency: 32,
+      firstSeed: 1,
+    });
     const ids = submitted.map((s) => s.id);
     const settled = await waitUntilSettled({ baseUrl: stack.intakeUrl, ids, timeoutMs: 8 * 60_000 });
 
@@ -70,18 +84,23 @@ describe('the pipeline on real Kafka, six processes', () => {
     const attempts = async () =>
       Number((await stack.query<{ n: string }>('SELECT count(*) AS n FROM encode_lane.card_attempts'))[0].n);
     const before = await attempts();
-    const submission = submitApplications({ baseUrl: stack.intakeUrl, count: COUNT, concurrency: 32, firstSeed: 100_001 });
+    const submission = submitApplications({
+      baseUrl: stack.intakeUrl,
+      count: COUNT,
+      concurrency: 32,
+      firstSeed: 100_001,
+    });
     // Kill the encode lane once cards are flowing: it dies between APDUs, attempts and commits.
     const started = Date.now();
     while (Date.now() - started < 120_000) {
       if ((await attempts()) >= before + 20) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await stack.kill('encode-lane');
+    await stack.kill('encode-lane-1');
     await stack.kill('issuance-data');
     await new Promise((resolve) => setTimeout(resolve, 500));
     await stack.startProcess('issuance-data');
-    await stack.startProcess('encode-lane');
+    await stack.startProcess('encode-lane-1');
 
     const ids = (await submission).map((s) => s.id);
     const settled = await waitUntilSettled({ baseUrl: stack.intakeUrl, ids, timeoutMs: 8 * 60_000 });
@@ -92,7 +111,7 @@ describe('the pipeline on real Kafka, six processes', () => {
       `SELECT count(*) AS n FROM encode_lane.card_attempts WHERE status = 'spoiled' AND application_id = ANY($1)`,
       [ids],
     );
-    // An interrupted encode is spoiled, never finished later: at most one card was in the reader.
+    // An interrupted encode is spoiled, never finished later: at most the one card in the killed lane's reader.
     expect(Number(spoiled[0].n)).toBeLessThanOrEqual(1);
   });
 
@@ -148,7 +167,10 @@ describe('the pipeline on real Kafka, six processes', () => {
     const { id } = (await response.json()) as { id: string };
     await waitUntilSettled({ baseUrl: stack.intakeUrl, ids: [id], timeoutMs: 120_000 });
 
-    const headers = await headersByTopic([Topics.applicationSubmitted, Topics.cardEncoded, Topics.cardDelivered], id);
+    const headers = await headersByTopic(
+      [Topics.applicationSubmitted, Topics.cardEncoded, Topics.cardDelivered],
+      id,
+    );
     const traceIds = [...headers.values()].map((h) => h['traceparent']?.split('-')[1]);
     expect(traceIds[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(new Set(traceIds).size).toBe(1);

@@ -16,7 +16,11 @@ function* sources(dir) {
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name === 'lint-fixtures') continue;
       yield* sources(full);
-    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') && !entry.name.includes('.spec.')) {
+    } else if (
+      entry.name.endsWith('.ts') &&
+      !entry.name.endsWith('.d.ts') &&
+      !entry.name.includes('.spec.')
+    ) {
       yield full;
     }
   }

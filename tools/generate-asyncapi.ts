@@ -13,7 +13,9 @@ const text = header + stringify(buildAsyncApiDocument(pkg.version), { lineWidth:
 if (process.argv.includes('--check')) {
   const current = fs.existsSync(target) ? fs.readFileSync(target, 'utf8') : '';
   if (current !== text) {
-    console.error('docs/asyncapi.yaml is out of date with libs/contracts: run `npm run asyncapi` and commit it.');
+    console.error(
+      'docs/asyncapi.yaml is out of date with libs/contracts: run `npm run asyncapi` and commit it.',
+    );
     process.exit(1);
   }
   console.log('docs/asyncapi.yaml is up to date.');

@@ -31,7 +31,10 @@ describe('module boundaries', () => {
   }, 60000);
 
   it('refuses an app importing another app', async () => {
-    const problems = await lintAs('apps/intake/src/cross-import.ts', "import '../../photo-screening/src/main';\n");
+    const problems = await lintAs(
+      'apps/intake/src/cross-import.ts',
+      "import '../../photo-screening/src/main';\n",
+    );
     expect(problems).toHaveLength(1);
   });
 

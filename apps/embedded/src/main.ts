@@ -27,7 +27,14 @@ async function main(): Promise<void> {
   const pipeline = await startPipeline({
     processName: 'embedded',
     config,
-    stages: [intakeStage, photoScreeningStage, issuanceDataStage, encodeLaneStage, preDeliveryStage, deliveryStage],
+    stages: [
+      intakeStage,
+      photoScreeningStage,
+      issuanceDataStage,
+      encodeLaneStage,
+      preDeliveryStage,
+      deliveryStage,
+    ],
   });
   stopOnSignals(pipeline);
   console.log(`Pipeline running in one process at ${pipeline.url} (in-memory bus, embedded Postgres).`);
@@ -35,7 +42,12 @@ async function main(): Promise<void> {
   if (count > 0) {
     const started = Date.now();
     const bar = new SingleBar(
-      { format: '{phase} |{bar}| {value}/{total} applications', hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 },
+      {
+        format: '{phase} |{bar}| {value}/{total} applications',
+        hideCursor: true,
+        noTTYOutput: true,
+        notTTYSchedule: 1000,
+      },
       Presets.shades_classic,
     );
     bar.start(count, 0, { phase: 'submitted' });

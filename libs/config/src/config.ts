@@ -51,7 +51,8 @@ class Invalid extends Error {}
 const text = (raw: string) => raw;
 const integer = (min: number, max: number) => (raw: string) => {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Invalid(`must be an integer from ${min} to ${max}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Invalid(`must be an integer from ${min} to ${max}`);
   return n;
 };
 const oneOf =
@@ -60,16 +61,18 @@ const oneOf =
     if (!values.includes(raw as T)) throw new Invalid(`must be one of ${values.join(', ')}`);
     return raw as T;
   };
-const url = (...protocols: string[]) => (raw: string) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(raw);
-  } catch {
-    throw new Invalid('must be a URL');
-  }
-  if (!protocols.includes(parsed.protocol)) throw new Invalid(`must use ${protocols.join(' or ')}`);
-  return raw;
-};
+const url =
+  (...protocols: string[]) =>
+  (raw: string) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(raw);
+    } catch {
+      throw new Invalid('must be a URL');
+    }
+    if (!protocols.includes(parsed.protocol)) throw new Invalid(`must use ${protocols.join(' or ')}`);
+    return raw;
+  };
 const key32 = (raw: string) => {
   const bytes = /^[0-9a-fA-F]{64}$/.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   if (bytes.length !== 32) throw new Invalid('must be 32 bytes, as 64 hex digits or base64');
@@ -77,11 +80,19 @@ const key32 = (raw: string) => {
 };
 
 export const VARIABLES = {
-  MNC_BUS: { description: 'Event bus: kafka, or memory for the embedded mode.', default: 'memory', parse: oneOf('kafka', 'memory') },
+  MNC_BUS: {
+    description: 'Event bus: kafka, or memory for the embedded mode.',
+    default: 'memory',
+    parse: oneOf('kafka', 'memory'),
+  },
   KAFKA_BROKERS: {
     description: 'Comma-separated Kafka bootstrap brokers.',
     default: '127.0.0.1:9092',
-    parse: (raw: string) => raw.split(',').map((b) => b.trim()).filter(Boolean),
+    parse: (raw: string) =>
+      raw
+        .split(',')
+        .map((b) => b.trim())
+        .filter(Boolean),
   },
   DATABASE_URL: {
     description: 'Postgres URL. Unset: embedded Postgres (PGlite) in this process.',
@@ -89,22 +100,38 @@ export const VARIABLES = {
     parse: url('postgres:', 'postgresql:'),
   },
   DATABASE_POOL_SIZE: { description: 'Connections per process.', default: '10', parse: integer(1, 100) },
-  REDIS_URL: { description: 'Redis for lane queues.', default: 'redis://127.0.0.1:6379', parse: url('redis:', 'rediss:') },
+  REDIS_URL: {
+    description: 'Redis for lane queues.',
+    default: 'redis://127.0.0.1:6379',
+    parse: url('redis:', 'rediss:'),
+  },
   HTTP_HOST: { description: 'Interface the HTTP server binds to.', default: '127.0.0.1', parse: text },
   HTTP_PORT: { description: 'HTTP port (0: any free port).', default: '3000', parse: integer(0, 65535) },
   MNC_MASTER_KEY: {
-    description: 'Master key (32 bytes, hex or base64) wrapping per-record data keys. Required with DATABASE_URL.',
+    description:
+      'Master key (32 bytes, hex or base64) wrapping per-record data keys. Required with DATABASE_URL.',
     sensitive: true,
     parse: key32,
   },
-  BLOB_DIR: { description: 'Directory of the encrypted content-addressed blob store.', default: 'tmp/blobs', parse: text },
+  BLOB_DIR: {
+    description: 'Directory of the encrypted content-addressed blob store.',
+    default: 'tmp/blobs',
+    parse: text,
+  },
   LOG_LEVEL: {
     description: 'Log level.',
     default: 'info',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
-  OTEL_EXPORTER_OTLP_ENDPOINT: { description: 'OTLP/HTTP endpoint for traces; unset: not exported.', parse: url('http:', 'https:') },
-  PCSC_READER: { description: 'PC/SC reader name prefix of the lane encoder.', default: 'Virtual PCD', parse: text },
+  OTEL_EXPORTER_OTLP_ENDPOINT: {
+    description: 'OTLP/HTTP endpoint for traces; unset: not exported.',
+    parse: url('http:', 'https:'),
+  },
+  PCSC_READER: {
+    description: 'PC/SC reader name prefix of the lane encoder.',
+    default: 'Virtual PCD',
+    parse: text,
+  },
   ENCODER_STATION: {
     description: 'pcsc: a reader through pcscd; in-process: a virtual card in this process (embedded mode).',
     default: 'in-process',
@@ -121,7 +148,8 @@ export const VARIABLES = {
     parse: integer(0, 86_400_000),
   },
   MNC_LOOKUP_KEY: {
-    description: 'Secret (32+ characters) for keyed hashes of identifiers; a short one makes a 12-digit number guessable.',
+    description:
+      'Secret (32+ characters) for keyed hashes of identifiers; a short one makes a 12-digit number guessable.',
     sensitive: true,
     parse: (raw: string) => {
       if (raw.length < 32) throw new Invalid('must be at least 32 characters');
@@ -153,12 +181,14 @@ export function loadConfig(env: Raw = process.env): PipelineConfig {
   const masterKeyIsEphemeral = masterKey === undefined;
   if (masterKey === undefined) {
     // An invalid key is already reported above; "required" is for a missing one.
-    if (databaseUrl && given(env, 'MNC_MASTER_KEY') === undefined) problems.push({ variable: 'MNC_MASTER_KEY', problem: 'required when DATABASE_URL is set' });
+    if (databaseUrl && given(env, 'MNC_MASTER_KEY') === undefined)
+      problems.push({ variable: 'MNC_MASTER_KEY', problem: 'required when DATABASE_URL is set' });
     masterKey = randomBytes(32);
   }
   const lookupKey = read<string>('MNC_LOOKUP_KEY');
   const lookupKeyReported = problems.some((p) => p.variable === 'MNC_LOOKUP_KEY');
-  if (!lookupKey && databaseUrl && !lookupKeyReported) problems.push({ variable: 'MNC_LOOKUP_KEY', problem: 'required when DATABASE_URL is set' });
+  if (!lookupKey && databaseUrl && !lookupKeyReported)
+    problems.push({ variable: 'MNC_LOOKUP_KEY', problem: 'required when DATABASE_URL is set' });
   const config: PipelineConfig = {
     bus: read<BusKind>('MNC_BUS')!,
     kafkaBrokers: read<string[]>('KAFKA_BROKERS') ?? [],
@@ -171,10 +201,14 @@ export function loadConfig(env: Raw = process.env): PipelineConfig {
     masterKeyIsEphemeral,
     blobDir: read<string>('BLOB_DIR')!,
     logLevel: read<PipelineConfig['logLevel']>('LOG_LEVEL')!,
-    ...(read<string>('OTEL_EXPORTER_OTLP_ENDPOINT') ? { otlpEndpoint: read<string>('OTEL_EXPORTER_OTLP_ENDPOINT') } : {}),
+    ...(read<string>('OTEL_EXPORTER_OTLP_ENDPOINT')
+      ? { otlpEndpoint: read<string>('OTEL_EXPORTER_OTLP_ENDPOINT') }
+      : {}),
     pcscReader: read<string>('PCSC_READER')!,
     encoderStation: read<'pcsc' | 'in-process'>('ENCODER_STATION')!,
-    ...(read<string>('VIRTUAL_CARD_CONTROL_URL') ? { virtualCardControlUrl: read<string>('VIRTUAL_CARD_CONTROL_URL') } : {}),
+    ...(read<string>('VIRTUAL_CARD_CONTROL_URL')
+      ? { virtualCardControlUrl: read<string>('VIRTUAL_CARD_CONTROL_URL') }
+      : {}),
     lane: read<string>('LANE_ID')!,
     carrierDeliveryDelayMs: read<number>('CARRIER_DELIVERY_DELAY_MS')!,
     keyedMasterSalt: lookupKey ?? randomBytes(32).toString('base64'),
@@ -201,7 +235,9 @@ function withoutCredentials(raw: string): string {
 }
 
 /** Each variable with its value, sensitive ones masked: for a startup log line and `--help`. */
-export function describeConfig(env: Raw = process.env): { variable: string; value: string; description: string }[] {
+export function describeConfig(
+  env: Raw = process.env,
+): { variable: string; value: string; description: string }[] {
   return Object.entries(VARIABLES).map(([name, variable]) => {
     const v = variable as Variable<unknown>;
     const raw = given(env, name) ?? v.default;
@@ -218,7 +254,9 @@ export function loadEmbeddedConfig(env: Raw = process.env): PipelineConfig {
   const { DATABASE_URL: _ignored, ...rest } = env;
   // Without a master key the run's key is random, so blobs from an earlier run could not be read: give the
   // run a blob directory of its own.
-  const blobDir = given(env, 'BLOB_DIR') ?? (given(env, 'MNC_MASTER_KEY') ? undefined : mkdtempSync(join(tmpdir(), 'mnc-embedded-blobs-')));
+  const blobDir =
+    given(env, 'BLOB_DIR') ??
+    (given(env, 'MNC_MASTER_KEY') ? undefined : mkdtempSync(join(tmpdir(), 'mnc-embedded-blobs-')));
   return loadConfig({
     ...rest,
     MNC_BUS: 'memory',

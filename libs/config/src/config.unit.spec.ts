@@ -144,7 +144,11 @@ describe('loadConfig', () => {
     });
 
     it('when both keys are given, then the database URL and the keys are used', () => {
-      const config = loadConfig({ DATABASE_URL, MNC_MASTER_KEY: HEX_KEY, MNC_LOOKUP_KEY: 'lookup'.repeat(6) });
+      const config = loadConfig({
+        DATABASE_URL,
+        MNC_MASTER_KEY: HEX_KEY,
+        MNC_LOOKUP_KEY: 'lookup'.repeat(6),
+      });
       expect(config.databaseUrl).toBe(DATABASE_URL);
       expect(config.masterKeyIsEphemeral).toBe(false);
       expect(config.keyedMasterSalt).toBe('lookup'.repeat(6));

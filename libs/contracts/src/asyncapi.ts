@@ -6,7 +6,10 @@ const headersSchema = {
   type: 'object',
   required: ['ce_id', 'ce_type', 'ce_source', 'ce_specversion', 'ce_time', 'ce_subject', 'content-type'],
   properties: {
-    ce_id: { type: 'string', description: 'Unique, time-ordered event id (UUIDv7); consumers deduplicate on it.' },
+    ce_id: {
+      type: 'string',
+      description: 'Unique, time-ordered event id (UUIDv7); consumers deduplicate on it.',
+    },
     ce_type: { type: 'string' },
     ce_source: { type: 'string', description: 'Producing service, e.g. /mnc/intake.' },
     ce_specversion: { type: 'string', const: '1.0' },
@@ -32,9 +35,21 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
       title: type,
       summary: entry.summary,
       contentType: 'application/json',
-      headers: { ...headersSchema, properties: { ...headersSchema.properties, ce_type: { type: 'string', const: cloudEventType(type) }, ce_dataschema: { type: 'string', const: dataSchemaUri(type) } } },
+      headers: {
+        ...headersSchema,
+        properties: {
+          ...headersSchema.properties,
+          ce_type: { type: 'string', const: cloudEventType(type) },
+          ce_dataschema: { type: 'string', const: dataSchemaUri(type) },
+        },
+      },
       payload: JSON.parse(JSON.stringify(entry.schema)),
-      bindings: { kafka: { key: { type: 'string', format: 'uuid', description: 'Application id' }, bindingVersion: '0.5.0' } },
+      bindings: {
+        kafka: {
+          key: { type: 'string', format: 'uuid', description: 'Application id' },
+          bindingVersion: '0.5.0',
+        },
+      },
     };
     channels[messageName] = {
       address: entry.topic,
@@ -57,7 +72,13 @@ export function buildAsyncApiDocument(version: string): Record<string, unknown> 
         'Payloads carry no personal data: it travels only encrypted, by content-addressed reference.',
     },
     defaultContentType: 'application/json',
-    servers: { local: { host: '127.0.0.1:9092', protocol: 'kafka', description: 'The single-node broker of infra/start.' } },
+    servers: {
+      local: {
+        host: '127.0.0.1:9092',
+        protocol: 'kafka',
+        description: 'The single-node broker of infra/start.',
+      },
+    },
     channels,
     operations,
     components: { messages },

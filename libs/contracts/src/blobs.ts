@@ -46,7 +46,11 @@ export const BlobMediaTypes = {
 const applicantCheck = TypeCompiler.Compile(ApplicantRecordSchema);
 const bundleCheck = TypeCompiler.Compile(PersonalisationBundleSchema);
 
-function parse<T>(bytes: Buffer, check: { Check(v: unknown): boolean; Errors(v: unknown): Iterable<{ path: string; message: string }> }, what: string): T {
+function parse<T>(
+  bytes: Buffer,
+  check: { Check(v: unknown): boolean; Errors(v: unknown): Iterable<{ path: string; message: string }> },
+  what: string,
+): T {
   let value: unknown;
   try {
     value = JSON.parse(bytes.toString('utf8'));
@@ -54,12 +58,15 @@ function parse<T>(bytes: Buffer, check: { Check(v: unknown): boolean; Errors(v: 
     throw new ContractViolationError('MALFORMED_JSON', `${what} is not JSON`);
   }
   if (!check.Check(value)) {
-    const details = [...check.Errors(value)].slice(0, 20).map((e) => ({ path: e.path || '/', message: e.message }));
+    const details = [...check.Errors(value)]
+      .slice(0, 20)
+      .map((e) => ({ path: e.path || '/', message: e.message }));
     throw new ContractViolationError('SCHEMA_VIOLATION', `${what} violates its schema`, details);
   }
   return value as T;
 }
 
-export const parseApplicantRecord = (bytes: Buffer) => parse<ApplicantRecord>(bytes, applicantCheck, 'applicant record');
+export const parseApplicantRecord = (bytes: Buffer) =>
+  parse<ApplicantRecord>(bytes, applicantCheck, 'applicant record');
 export const parsePersonalisationBundle = (bytes: Buffer) =>
   parse<PersonalisationBundle>(bytes, bundleCheck, 'personalisation bundle');

@@ -29,7 +29,11 @@ export interface WireRecord {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => UUID.test(v));
 if (!FormatRegistry.Has('date-time')) {
-  FormatRegistry.Set('date-time', (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !isNaN(Date.parse(v)));
+  FormatRegistry.Set(
+    'date-time',
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) && !isNaN(Date.parse(v)),
+  );
 }
 
 const validators = new Map<EventType, TypeCheck<TSchema>>(
@@ -45,7 +49,9 @@ function assertPayload<T extends EventType>(type: T, data: unknown): asserts dat
   const check = validators.get(type);
   if (!check) throw new ContractViolationError('UNKNOWN_EVENT_TYPE', `no schema for event type ${type}`);
   if (!check.Check(data)) {
-    const details = [...check.Errors(data)].slice(0, 20).map((e) => ({ path: e.path || '/', message: e.message }));
+    const details = [...check.Errors(data)]
+      .slice(0, 20)
+      .map((e) => ({ path: e.path || '/', message: e.message }));
     throw new ContractViolationError(
       'SCHEMA_VIOLATION',
       `${type} payload violates its schema: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
@@ -117,7 +123,10 @@ export function decodeEvent(record: {
 }): EventEnvelope {
   const specversion = header(record.headers, 'ce_specversion');
   if (specversion !== '1.0') {
-    throw new ContractViolationError('UNSUPPORTED_SPEC_VERSION', `CloudEvents specversion ${specversion} is not 1.0`);
+    throw new ContractViolationError(
+      'UNSUPPORTED_SPEC_VERSION',
+      `CloudEvents specversion ${specversion} is not 1.0`,
+    );
   }
   const ceType = header(record.headers, 'ce_type');
   const type = typeByCloudEventType.get(ceType);

@@ -16,7 +16,10 @@ export const BlobRefSchema = Type.Object(
     size: Type.Integer({ minimum: 0 }),
     mediaType: Type.String({ minLength: 1, maxLength: 100 }),
   },
-  { $id: 'BlobRef', description: 'An encrypted blob in the blob store, addressed by the SHA-256 of its plaintext.' },
+  {
+    $id: 'BlobRef',
+    description: 'An encrypted blob in the blob store, addressed by the SHA-256 of its plaintext.',
+  },
 );
 export type BlobRef = Static<typeof BlobRefSchema>;
 
@@ -30,7 +33,10 @@ export const Channel = Type.Union([
   Type.Literal('paper'),
   Type.Literal('lost-card-reissue'),
 ]);
-const MunicipalityCode = Type.String({ pattern: '^[0-9]{6}$', description: '6-digit local government code.' });
+const MunicipalityCode = Type.String({
+  pattern: '^[0-9]{6}$',
+  description: '6-digit local government code.',
+});
 const Timestamp = Type.String({ format: 'date-time' });
 const LocalDate = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 
@@ -178,7 +184,12 @@ export const EventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
     'An application was withdrawn before a card was issued.',
     ApplicationCancelled,
   ),
-  'photo.accepted': entry(Topics.photoAccepted, 'photo-screening', 'The photo passed screening.', PhotoAccepted),
+  'photo.accepted': entry(
+    Topics.photoAccepted,
+    'photo-screening',
+    'The photo passed screening.',
+    PhotoAccepted,
+  ),
   'photo.rejected': entry(
     Topics.photoRejected,
     'photo-screening',
@@ -203,7 +214,12 @@ export const EventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
     'Pre-delivery setup is done; the card can be shipped.',
     CardReadyForDispatch,
   ),
-  'card.dispatched': entry(Topics.cardDispatched, 'delivery', 'The card was handed to the carrier.', CardDispatched),
+  'card.dispatched': entry(
+    Topics.cardDispatched,
+    'delivery',
+    'The card was handed to the carrier.',
+    CardDispatched,
+  ),
   'card.delivered': entry(
     Topics.cardDelivered,
     'delivery',

@@ -34,7 +34,11 @@ export async function syntheticSubmission(seed: number): Promise<Record<string, 
   };
 }
 
-async function pool<T>(items: readonly T[], concurrency: number, work: (item: T) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(concurrency, items.length) }, async () => {
@@ -53,12 +57,19 @@ export async function submitApplications(options: {
   const seeds = Array.from({ length: options.count }, (_, i) => (options.firstSeed ?? 1) + i);
   // Build bodies first so image generation does not count against the pipeline.
   const bodies = new Map<number, string>();
-  await pool(seeds, 4, async (seed) => void bodies.set(seed, JSON.stringify(await syntheticSubmission(seed))));
+  await pool(
+    seeds,
+    4,
+    async (seed) => void bodies.set(seed, JSON.stringify(await syntheticSubmission(seed))),
+  );
   const submitted: SubmittedApplication[] = [];
   await pool(seeds, options.concurrency, async (seed) => {
     const response = await fetch(`${options.baseUrl}/v1/applications`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': `synthetic-${seed}-${options.count}` },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': `synthetic-${seed}-${options.count}`,
+      },
       body: bodies.get(seed),
     });
     const body = (await response.json()) as { id?: string; title?: string };
@@ -105,7 +116,9 @@ export async function waitUntilSettled(options: {
     options.onProgress?.(settled.size);
     if (pending.length === 0) break;
     if (Date.now() > deadline) {
-      throw new DriverError(`${pending.length} of ${options.ids.length} applications had not settled in time`);
+      throw new DriverError(
+        `${pending.length} of ${options.ids.length} applications had not settled in time`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));
   }

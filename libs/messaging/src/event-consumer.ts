@@ -82,12 +82,14 @@ export function idempotentConsumer(options: IdempotentConsumerOptions): RecordHa
     if (!handler) return 'processed'; // another event type shares no topic with ours; nothing to do
     let prepared: unknown;
     if (typeof handler !== 'function') {
-      if (await inboxHas(options.dataSource.manager, options.schema, options.consumer, event.id)) return 'duplicate';
+      if (await inboxHas(options.dataSource.manager, options.schema, options.consumer, event.id))
+        return 'duplicate';
       prepared = await handler.prepare(event);
     }
     let emitted = 0;
     const outcome = await options.dataSource.transaction(async (manager) => {
-      if (!(await claimInbox(manager, options.schema, options.consumer, event.id))) return 'duplicate' as const;
+      if (!(await claimInbox(manager, options.schema, options.consumer, event.id)))
+        return 'duplicate' as const;
       const pending: EventEnvelope[] = [];
       const context: HandlerContext = {
         manager,

@@ -144,7 +144,8 @@ export class KafkaBus implements MessageBus {
   async isHealthy(): Promise<{ ok: boolean; detail?: string }> {
     if (!this.producerConnected) return { ok: false, detail: 'producer disconnected' };
     const stale = [...this.subscriptions].filter((s) => s.crashed);
-    if (stale.length > 0) return { ok: false, detail: `consumer crashed: ${stale.map((s) => s.groupId).join(', ')}` };
+    if (stale.length > 0)
+      return { ok: false, detail: `consumer crashed: ${stale.map((s) => s.groupId).join(', ')}` };
     return { ok: true };
   }
 }
@@ -198,7 +199,12 @@ class KafkaSubscription {
       value: m.value ?? Buffer.alloc(0),
       headers: headerText(m.headers),
     }));
-    this.instrumentation.recordLag(this.options.groupId, batch.topic, batch.partition, Number(batch.offsetLag()));
+    this.instrumentation.recordLag(
+      this.options.groupId,
+      batch.topic,
+      batch.partition,
+      Number(batch.offsetLag()),
+    );
     const stillOwned = () => this.running && isRunning() && !isStale();
     const finished = await processKeyedBatch(records, {
       ...this.options,

@@ -91,7 +91,9 @@ export async function processKeyedBatch(
   });
 
   const heartbeat = options.heartbeat;
-  const heartbeatTimer = heartbeat ? setInterval(() => void heartbeat().catch(() => undefined), 1000) : undefined;
+  const heartbeatTimer = heartbeat
+    ? setInterval(() => void heartbeat().catch(() => undefined), 1000)
+    : undefined;
 
   const handleOne = async (record: InboundRecord): Promise<boolean> => {
     for (let attempt = 1; ; attempt++) {
@@ -101,7 +103,12 @@ export async function processKeyedBatch(
         const outcome = await options.instrumentation.aroundHandle(record, options.groupId, () =>
           options.handler(record, { groupId: options.groupId, attempt }),
         );
-        options.instrumentation.recordOutcome(record, options.groupId, outcome === 'duplicate' ? 'duplicate' : 'processed', seconds());
+        options.instrumentation.recordOutcome(
+          record,
+          options.groupId,
+          outcome === 'duplicate' ? 'duplicate' : 'processed',
+          seconds(),
+        );
         return true;
       } catch (error) {
         if (isPermanent(error) || attempt >= retry.maxAttempts) {
@@ -115,7 +122,12 @@ export async function processKeyedBatch(
     }
   };
 
-  const parkInDeadLetters = async (record: InboundRecord, error: unknown, attempts: number, seconds: number) => {
+  const parkInDeadLetters = async (
+    record: InboundRecord,
+    error: unknown,
+    attempts: number,
+    seconds: number,
+  ) => {
     const parked = deadLetterRecord(record, options.deadLetterTopic, options.groupId, error, attempts);
     for (let attempt = 1; options.isRunning() || attempt === 1; attempt++) {
       try {

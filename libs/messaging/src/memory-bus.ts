@@ -52,7 +52,10 @@ export class MemoryBus implements MessageBus {
   async ensureTopics(specs: readonly TopicSpec[]): Promise<void> {
     for (const spec of specs) {
       if (!this.topics.has(spec.name)) {
-        this.topics.set(spec.name, Array.from({ length: spec.partitions }, () => []));
+        this.topics.set(
+          spec.name,
+          Array.from({ length: spec.partitions }, () => []),
+        );
       }
     }
   }

@@ -66,7 +66,12 @@ export async function claimInbox(
   return rows.length === 1;
 }
 
-export async function inboxHas(manager: EntityManager, schema: string, consumer: string, eventId: string): Promise<boolean> {
+export async function inboxHas(
+  manager: EntityManager,
+  schema: string,
+  consumer: string,
+  eventId: string,
+): Promise<boolean> {
   const rows: unknown[] = await manager.query(
     `SELECT 1 FROM ${quoted(schema)}.inbox WHERE consumer = $1 AND event_id = $2`,
     [consumer, eventId],
@@ -145,14 +150,18 @@ export class OutboxRelay {
         headers: r.headers,
       }));
       await this.options.bus.publish(records);
-      await manager.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [rows.map((r) => r.seq)]);
+      await manager.query(`DELETE FROM ${this.table} WHERE seq = ANY($1::bigint[])`, [
+        rows.map((r) => r.seq),
+      ]);
       this.options.onPublished?.(rows.length, Number(process.hrtime.bigint() - started) / 1e9);
       return rows.length;
     });
   }
 
   async backlog(): Promise<number> {
-    const [row] = (await this.options.dataSource.query(`SELECT count(*)::int AS n FROM ${this.table}`)) as { n: number }[];
+    const [row] = (await this.options.dataSource.query(`SELECT count(*)::int AS n FROM ${this.table}`)) as {
+      n: number;
+    }[];
     return row.n;
   }
 

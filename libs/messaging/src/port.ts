@@ -21,7 +21,11 @@ export interface RetryPolicy {
   readonly maxBackoffMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 6, initialBackoffMs: 100, maxBackoffMs: 5000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxAttempts: 6,
+  initialBackoffMs: 100,
+  maxBackoffMs: 5000,
+};
 
 export interface DeliveryContext {
   readonly groupId: string;
@@ -30,7 +34,10 @@ export interface DeliveryContext {
 }
 
 /** Resolves 'duplicate' when the record had already taken effect (an idempotent consumer saw it before). */
-export type RecordHandler = (record: InboundRecord, context: DeliveryContext) => Promise<'processed' | 'duplicate' | void>;
+export type RecordHandler = (
+  record: InboundRecord,
+  context: DeliveryContext,
+) => Promise<'processed' | 'duplicate' | void>;
 
 export interface SubscriptionOptions {
   readonly groupId: string;

@@ -63,10 +63,15 @@ async function migrate(dataSource: DataSource, store: ServiceStore): Promise<voi
       await runner.query(
         `CREATE TABLE IF NOT EXISTS ${schema}.migrations (id serial PRIMARY KEY, timestamp bigint NOT NULL, name text NOT NULL UNIQUE)`,
       );
-      const done: unknown[] = await runner.query(`SELECT 1 FROM ${schema}.migrations WHERE name = $1`, [name]);
+      const done: unknown[] = await runner.query(`SELECT 1 FROM ${schema}.migrations WHERE name = $1`, [
+        name,
+      ]);
       if (done.length === 0) {
         await migration.up(runner);
-        await runner.query(`INSERT INTO ${schema}.migrations (timestamp, name) VALUES ($1, $2)`, [timestamp, name]);
+        await runner.query(`INSERT INTO ${schema}.migrations (timestamp, name) VALUES ($1, $2)`, [
+          timestamp,
+          name,
+        ]);
       }
       await runner.commitTransaction();
     } catch (error) {

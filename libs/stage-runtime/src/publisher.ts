@@ -18,8 +18,14 @@ export class StagePublisher {
     this.outbox = new Outbox(schema);
   }
 
-  async emit<T extends EventType>(manager: EntityManager, type: T, data: PayloadOf<T>): Promise<EventEnvelope<T>> {
-    const event = createEvent(type, eventSource(this.stage), data, this.currentTrace());
+  /** `trace` continues a trace recorded earlier (a carrier report arrives long after the dispatch). */
+  async emit<T extends EventType>(
+    manager: EntityManager,
+    type: T,
+    data: PayloadOf<T>,
+    trace?: { traceparent?: string; tracestate?: string },
+  ): Promise<EventEnvelope<T>> {
+    const event = createEvent(type, eventSource(this.stage), data, trace ?? this.currentTrace());
     await this.outbox.add(manager, [event]);
     return event;
   }

@@ -34,7 +34,15 @@ import { HEALTH, OpsController } from './http/ops.controller';
 import { ProblemDetailsFilter } from './http/problem-details';
 import { StagePublisher, StagePublishers } from './publisher';
 import { eventSource, type StageDefinition, type StageName, type StageWorker } from './stage';
-import { BLOB_STORE, DATA_SOURCE, ENVELOPE_CIPHER, LOGGER, MESSAGE_BUS, METRICS, PIPELINE_CONFIG } from './tokens';
+import {
+  BLOB_STORE,
+  DATA_SOURCE,
+  ENVELOPE_CIPHER,
+  LOGGER,
+  MESSAGE_BUS,
+  METRICS,
+  PIPELINE_CONFIG,
+} from './tokens';
 
 export interface StartPipelineOptions {
   /** Name of this process in logs and metrics: a stage name, or `embedded`. */
@@ -81,13 +89,16 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
   const health = new HealthRegistry();
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
+    for (const step of cleanups.reverse())
+      await step().catch((error) => logger.error({ err: error }, 'shutdown step failed'));
     cleanups.length = 0;
   };
 
   try {
     if (config.masterKeyIsEphemeral) {
-      logger.warn('MNC_MASTER_KEY is not set: using a random key for this run; encrypted data will not outlive it');
+      logger.warn(
+        'MNC_MASTER_KEY is not set: using a random key for this run; encrypted data will not outlive it',
+      );
     }
     let databaseUrl = config.databaseUrl;
     let embedded: EmbeddedPostgres | undefined;
@@ -144,7 +155,10 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
         onError: (error) => logger.warn({ err: error, stage: stage.name }, 'outbox relay failed; retrying'),
       });
       relays.set(stage.name, relay);
-      publishers.set(stage.name, new StagePublisher(stage.name, stage.store.schema, relay, currentTraceHeaders));
+      publishers.set(
+        stage.name,
+        new StagePublisher(stage.name, stage.store.schema, relay, currentTraceHeaders),
+      );
     }
 
     const cipher = new EnvelopeCipher({ current: { id: 'master-1', key: config.masterKey } });
@@ -186,7 +200,10 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
     });
     app.useGlobalFilters(
       new ProblemDetailsFilter((error, request) =>
-        logger.error({ err: error, method: request.method, route: request.route?.path }, 'unhandled request error'),
+        logger.error(
+          { err: error, method: request.method, route: request.route?.path },
+          'unhandled request error',
+        ),
       ),
     );
     app.use(serverSpanMiddleware(options.processName));
@@ -229,7 +246,14 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
             } catch (error) {
               // The record (ids and states only) goes with the warning; the payload never does.
               logger.warn(
-                { err: error, stage: stage.name, topic: record.topic, offset: record.offset, attempt: delivery.attempt, eventId: record.headers['ce_id'] },
+                {
+                  err: error,
+                  stage: stage.name,
+                  topic: record.topic,
+                  offset: record.offset,
+                  attempt: delivery.attempt,
+                  eventId: record.headers['ce_id'],
+                },
                 'event handling failed',
               );
               throw error;

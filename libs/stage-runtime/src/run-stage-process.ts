@@ -3,7 +3,10 @@ import { startPipeline, stopOnSignals, type RunningPipeline } from './run-pipeli
 import type { StageDefinition } from './stage';
 
 /** The whole of a stage app's main: configuration, the pipeline runtime, graceful stop on signals. */
-export function runStageProcess(processName: string, stages: readonly StageDefinition[]): Promise<RunningPipeline> {
+export function runStageProcess(
+  processName: string,
+  stages: readonly StageDefinition[],
+): Promise<RunningPipeline> {
   return startPipeline({ processName, stages, config: loadConfig() }).then(
     (pipeline) => {
       stopOnSignals(pipeline);
@@ -12,7 +15,12 @@ export function runStageProcess(processName: string, stages: readonly StageDefin
     (error: unknown) => {
       // The logger may not exist yet; one JSON line on stderr, without stack details that could carry data.
       process.stderr.write(
-        JSON.stringify({ level: 'fatal', service: processName, msg: 'startup failed', error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }) + '\n',
+        JSON.stringify({
+          level: 'fatal',
+          service: processName,
+          msg: 'startup failed',
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }) + '\n',
       );
       process.exit(1);
     },

@@ -5,9 +5,10 @@ import path from 'node:path';
 import { Client } from 'pg';
 
 /**
- * The full stack as separate processes on the real services: six stage apps on Kafka and Postgres, and the
- * virtual card process feeding blanks to pcscd through vpcd. Each run gets its own database and blob
- * directory; logs go to tmp/e2e/<run>/<process>.log (the security scan reads them).
+ * The full stack as separate processes on the real services: the stage apps on Kafka and Postgres, with two
+ * print-and-encode lanes (two encode-lane processes in one consumer group, each driving its own reader of
+ * pcscd, fed by its own virtual card process through vpcd's two slots). Each run gets its own database and
+ * blob directory; logs go to tmp/e2e/<run>/<process>.log (the security scan reads them).
  */
 /** The repository root, from source (jest) or from dist/ (the benchmark). */
 function repositoryRoot(): string {
@@ -16,19 +17,37 @@ function repositoryRoot(): string {
   return dir;
 }
 const root = repositoryRoot();
-export const STAGES = ['intake', 'photo-screening', 'issuance-data', 'encode-lane', 'pre-delivery', 'delivery'] as const;
+export const STAGES = [
+  'intake',
+  'photo-screening',
+  'issuance-data',
+  'encode-lane-1',
+  'encode-lane-2',
+  'pre-delivery',
+  'delivery',
+] as const;
 export type StageProcess = (typeof STAGES)[number];
-type ProcessName = StageProcess | 'virtual-card';
+type ProcessName = StageProcess | 'virtual-card-1' | 'virtual-card-2';
 
 const PORTS: Record<ProcessName, number> = {
   intake: 3101,
   'photo-screening': 3102,
   'issuance-data': 3103,
-  'encode-lane': 3104,
+  'encode-lane-1': 3104,
+  'encode-lane-2': 3107,
   'pre-delivery': 3105,
   delivery: 3106,
-  'virtual-card': 35981,
+  'virtual-card-1': 35981,
+  'virtual-card-2': 35982,
 };
+
+/** Lane n: its encode-lane process, virtual card process, vpcd slot and the reader pcscd names after it. */
+const LANES = [1, 2].map((n) => ({
+  encoder: `encode-lane-${n}` as ProcessName,
+  feeder: `virtual-card-${n}` as ProcessName,
+  vpcdPort: 35963 + n - 1,
+  reader: `Virtual PCD 00 0${n - 1}`,
+}));
 
 const ADMIN_URL = process.env.MNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -55,8 +74,6 @@ export class Stack {
       BLOB_DIR: path.join(this.runDir, 'blobs'),
       LOG_LEVEL: 'info',
       ENCODER_STATION: 'pcsc',
-      PCSC_READER: 'Virtual PCD 00 00',
-      VIRTUAL_CARD_CONTROL_URL: `http://127.0.0.1:${PORTS['virtual-card']}`,
     };
   }
 
@@ -67,7 +84,7 @@ export class Stack {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
-    await stack.startProcess('virtual-card');
+    for (const lane of LANES) await stack.startProcess(lane.feeder);
     // Stages migrate their own schemas; start them one after another so startup logs stay readable.
     for (const stage of STAGES) await stack.startProcess(stage);
     return stack;
@@ -79,13 +96,25 @@ export class Stack {
 
   async startProcess(name: ProcessName): Promise<void> {
     const log = fs.openSync(path.join(this.runDir, `${name}.log`), 'a');
-    const args =
-      name === 'virtual-card'
-        ? [path.join(root, 'dist/apps/virtual-card/src/main.js'), '--port', String(PORTS[name]), '--state-dir', path.join(this.runDir, 'cards')]
-        : [path.join(root, `dist/apps/${name}/src/main.js`)];
+    const feederOf = LANES.find((lane) => lane.feeder === name);
+    const laneOf = LANES.find((lane) => lane.encoder === name);
+    const args = feederOf
+      ? [
+          path.join(root, 'dist/apps/virtual-card/src/main.js'),
+          ...['--port', String(PORTS[name]), '--vpcd-port', String(feederOf.vpcdPort)],
+          ...['--state-dir', path.join(this.runDir, 'cards', name)],
+        ]
+      : [path.join(root, `dist/apps/${laneOf ? 'encode-lane' : name}/src/main.js`)];
+    const laneEnv = laneOf
+      ? {
+          LANE_ID: laneOf.encoder.replace('encode-', ''),
+          PCSC_READER: laneOf.reader,
+          VIRTUAL_CARD_CONTROL_URL: `http://127.0.0.1:${PORTS[laneOf.feeder]}`,
+        }
+      : {};
     const child = spawn(process.execPath, args, {
       cwd: root,
-      env: { ...this.env, HTTP_PORT: String(PORTS[name]) },
+      env: { ...this.env, ...laneEnv, HTTP_PORT: String(PORTS[name]) },
       stdio: ['ignore', log, log],
     });
     fs.closeSync(log);
@@ -94,13 +123,19 @@ export class Stack {
   }
 
   private async waitReady(name: ProcessName, child: ChildProcess): Promise<void> {
-    const url = name === 'virtual-card' ? `http://127.0.0.1:${PORTS[name]}/cards/none` : `http://127.0.0.1:${PORTS[name]}/health/ready`;
+    const isFeeder = LANES.some((lane) => lane.feeder === name);
+    const url = isFeeder
+      ? `http://127.0.0.1:${PORTS[name]}/cards/none`
+      : `http://127.0.0.1:${PORTS[name]}/health/ready`;
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during startup; see ${this.runDir}/${name}.log`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `${name} exited with ${child.exitCode} during startup; see ${this.runDir}/${name}.log`,
+        );
       try {
         const response = await fetch(url);
-        if (name === 'virtual-card' ? response.status < 500 : response.ok) return;
+        if (isFeeder ? response.status < 500 : response.ok) return;
       } catch {
         // not listening yet
       }
@@ -135,7 +170,7 @@ export class Stack {
 
   /** Graceful stop (SIGTERM) of every process, stages first, then the database is dropped. */
   async stop(): Promise<void> {
-    const order: ProcessName[] = [...STAGES, 'virtual-card'];
+    const order: ProcessName[] = [...STAGES, ...LANES.map((lane) => lane.feeder)];
     await Promise.all(
       order.map(async (name) => {
         const child = this.processes.get(name);
@@ -161,11 +196,17 @@ export async function effectCounts(stack: Stack, applicationIds: readonly string
     return new Map(rows.map((r) => [r.application_id, Number(r.n)]));
   };
   return {
-    cards: await count('SELECT application_id, count(*) AS n FROM issuance_data.cards WHERE application_id = ANY($1) GROUP BY 1'),
+    cards: await count(
+      'SELECT application_id, count(*) AS n FROM issuance_data.cards WHERE application_id = ANY($1) GROUP BY 1',
+    ),
     encodedCards: await count(
       `SELECT application_id, count(*) AS n FROM encode_lane.card_attempts WHERE status = 'encoded' AND application_id = ANY($1) GROUP BY 1`,
     ),
-    setups: await count('SELECT application_id, count(*) AS n FROM pre_delivery.card_setups WHERE application_id = ANY($1) GROUP BY 1'),
-    shipments: await count('SELECT application_id, count(*) AS n FROM delivery.shipments WHERE application_id = ANY($1) GROUP BY 1'),
+    setups: await count(
+      'SELECT application_id, count(*) AS n FROM pre_delivery.card_setups WHERE application_id = ANY($1) GROUP BY 1',
+    ),
+    shipments: await count(
+      'SELECT application_id, count(*) AS n FROM delivery.shipments WHERE application_id = ANY($1) GROUP BY 1',
+    ),
   };
 }

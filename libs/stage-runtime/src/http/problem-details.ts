@@ -24,8 +24,17 @@ export class ProblemError extends Error {
   }
 }
 
-export function validationProblem(errors: readonly FieldProblem[], detail = 'The request has invalid fields.'): ProblemError {
-  return new ProblemError(HttpStatus.UNPROCESSABLE_ENTITY, 'validation-error', 'Invalid request', detail, errors);
+export function validationProblem(
+  errors: readonly FieldProblem[],
+  detail = 'The request has invalid fields.',
+): ProblemError {
+  return new ProblemError(
+    HttpStatus.UNPROCESSABLE_ENTITY,
+    'validation-error',
+    'Invalid request',
+    detail,
+    errors,
+  );
 }
 
 const TYPE_BASE = 'https://mynumbercard-pipeline.example/problems/';
@@ -51,12 +60,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status,
         ...(exception.detail ? { detail: exception.detail } : {}),
         ...(exception.errors.length > 0 ? { errors: exception.errors } : {}),
-        ...Object.fromEntries(Object.entries(exception.extensions).filter(([name]) => !STANDARD_MEMBERS.has(name))),
+        ...Object.fromEntries(
+          Object.entries(exception.extensions).filter(([name]) => !STANDARD_MEMBERS.has(name)),
+        ),
       };
     } else if (exception instanceof HttpException) {
       status = exception.getStatus();
       const res = exception.getResponse();
-      const detail = typeof res === 'string' ? res : ((res as { message?: unknown }).message ?? exception.message);
+      const detail =
+        typeof res === 'string' ? res : ((res as { message?: unknown }).message ?? exception.message);
       body = {
         type: status === 404 ? TYPE_BASE + 'not-found' : 'about:blank',
         // With about:blank the title is the status's reason phrase (RFC 9457 §4.2.1).
@@ -73,6 +85,9 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       }
       body = { type: 'about:blank', title: 'Internal Server Error', status };
     }
-    response.status(status).type('application/problem+json').send({ ...body, instance: request.originalUrl });
+    response
+      .status(status)
+      .type('application/problem+json')
+      .send({ ...body, instance: request.originalUrl });
   }
 }

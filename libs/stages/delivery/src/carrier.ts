@@ -3,14 +3,19 @@ export interface ShipmentRequest {
   /** The carrier returns the same shipment for the same key: a retried request never makes a second parcel. */
   readonly idempotencyKey: string;
   readonly service: 'restricted-delivery' | 'registered-consignment';
-  readonly recipient: { readonly postalCode: string; readonly addressLines: readonly string[]; readonly name: string };
+  readonly recipient: {
+    readonly postalCode: string;
+    readonly addressLines: readonly string[];
+    readonly name: string;
+  };
 }
 
 export interface CarrierShipment {
   readonly trackingNumber: string;
 }
 
-export type TrackingStatus = 'accepted' | 'in-transit' | 'delivery-attempted' | 'delivered' | 'returned-to-sender';
+export type TrackingStatus =
+  'accepted' | 'in-transit' | 'delivery-attempted' | 'delivered' | 'returned-to-sender';
 
 export interface TrackingUpdate {
   readonly trackingNumber: string;

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { parseApplicantRecord } from '@mnc/contracts';
 import type { EventHandlers } from '@mnc/messaging';
 import type { BlobStore } from '@mnc/secure-store';
+import { currentTraceHeaders } from '@mnc/observability';
 import { BLOB_STORE, type StageConsumer } from '@mnc/stage-runtime';
 import { CARRIER, type Carrier, type CarrierShipment } from './carrier';
 import { ShipmentEntity } from './entities';
@@ -27,7 +28,10 @@ export class DeliveryConsumer implements StageConsumer {
             recipient: toResident
               ? {
                   postalCode: applicant.address.postalCode,
-                  addressLines: [applicant.address.prefecture + applicant.address.municipality, applicant.address.line],
+                  addressLines: [
+                    applicant.address.prefecture + applicant.address.municipality,
+                    applicant.address.line,
+                  ],
                   name: `${applicant.familyName}\u3000${applicant.givenName}`,
                 }
               : {
@@ -51,6 +55,7 @@ export class DeliveryConsumer implements StageConsumer {
               trackingNumber: shipment.trackingNumber,
               status: 'dispatched',
               dispatchedAt,
+              traceparent: currentTraceHeaders().traceparent ?? event.traceparent ?? null,
             })
             .orIgnore()
             .returning(['id'])

@@ -25,6 +25,10 @@ export class ShipmentEntity {
 
   @Column('timestamptz', { name: 'delivered_at', nullable: true })
   deliveredAt!: Date | null;
+
+  /** The application's trace at dispatch, so the carrier's later delivery report continues it. */
+  @Column('text', { nullable: true })
+  traceparent!: string | null;
 }
 
 /** The simulated carrier's own books: in production this state lives at the carrier. */

@@ -11,7 +11,12 @@ export * from './carrier';
 export { ShipmentEntity } from './entities';
 
 @Module({
-  providers: [DeliveryConsumer, TrackingService, SimulatedCarrier, { provide: CARRIER, useExisting: SimulatedCarrier }],
+  providers: [
+    DeliveryConsumer,
+    TrackingService,
+    SimulatedCarrier,
+    { provide: CARRIER, useExisting: SimulatedCarrier },
+  ],
   exports: [DeliveryConsumer, SimulatedCarrier],
 })
 export class DeliveryModule {}

@@ -12,7 +12,8 @@ export class DeliveryInit1764288000000 implements MigrationInterface {
       tracking_number text NOT NULL UNIQUE,
       status text NOT NULL CHECK (status IN ('dispatched', 'delivered')),
       dispatched_at timestamptz NOT NULL,
-      delivered_at timestamptz)`);
+      delivered_at timestamptz,
+      traceparent text)`);
     await q.query(`CREATE TABLE delivery.simulated_carrier_parcels (
       tracking_number text PRIMARY KEY,
       idempotency_key text NOT NULL UNIQUE,
@@ -24,6 +25,8 @@ export class DeliveryInit1764288000000 implements MigrationInterface {
     for (const ddl of outboxAndInboxDdl('delivery')) await q.query(ddl);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE delivery.inbox, delivery.outbox, delivery.simulated_carrier_parcels, delivery.shipments');
+    await q.query(
+      'DROP TABLE delivery.inbox, delivery.outbox, delivery.simulated_carrier_parcels, delivery.shipments',
+    );
   }
 }

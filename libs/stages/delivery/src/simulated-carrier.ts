@@ -72,7 +72,11 @@ export class SimulatedCarrier implements Carrier, StageWorker {
       .getMany();
     let recorded = 0;
     for (const parcel of due) {
-      const update: TrackingUpdate = { trackingNumber: parcel.trackingNumber, status: 'delivered', at: new Date() };
+      const update: TrackingUpdate = {
+        trackingNumber: parcel.trackingNumber,
+        status: 'delivered',
+        at: new Date(),
+      };
       try {
         await this.tracking.record(update);
       } catch (error) {

@@ -26,15 +26,25 @@ export class TrackingService {
         where: { trackingNumber: update.trackingNumber },
         lock: { mode: 'pessimistic_write' },
       });
-      if (!shipment) throw new UnknownTrackingNumberError(`no shipment with tracking number ${update.trackingNumber}`);
+      if (!shipment)
+        throw new UnknownTrackingNumberError(`no shipment with tracking number ${update.trackingNumber}`);
       if (shipment.status === 'delivered') return false;
-      await manager.update(ShipmentEntity, { id: shipment.id }, { status: 'delivered', deliveredAt: update.at });
-      await this.publisher.emit(manager, 'card.delivered', {
-        applicationId: shipment.applicationId,
-        cardId: shipment.cardId,
-        shipmentId: shipment.id,
-        deliveredAt: update.at.toISOString(),
-      });
+      await manager.update(
+        ShipmentEntity,
+        { id: shipment.id },
+        { status: 'delivered', deliveredAt: update.at },
+      );
+      await this.publisher.emit(
+        manager,
+        'card.delivered',
+        {
+          applicationId: shipment.applicationId,
+          cardId: shipment.cardId,
+          shipmentId: shipment.id,
+          deliveredAt: update.at.toISOString(),
+        },
+        shipment.traceparent ? { traceparent: shipment.traceparent } : undefined,
+      );
       return true;
     });
     if (announced) this.publisher.committed();

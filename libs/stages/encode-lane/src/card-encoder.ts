@@ -27,7 +27,9 @@ const WRITE_CHUNK = 240;
 const READ_CHUNK = 256;
 
 function statusWord(response: Uint8Array): string {
-  return Buffer.from(response.subarray(response.length - 2)).toString('hex').toUpperCase();
+  return Buffer.from(response.subarray(response.length - 2))
+    .toString('hex')
+    .toUpperCase();
 }
 
 async function send(channel: CardChannel, step: string, apdu: Uint8Array): Promise<Buffer> {
@@ -40,7 +42,13 @@ async function send(channel: CardChannel, step: string, apdu: Uint8Array): Promi
 async function readFile(channel: CardChannel, length: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   for (let offset = 0; offset < length; offset += READ_CHUNK) {
-    parts.push(await send(channel, 'READ BINARY', CardCommand.readBinary(offset, Math.min(READ_CHUNK, length - offset))));
+    parts.push(
+      await send(
+        channel,
+        'READ BINARY',
+        CardCommand.readBinary(offset, Math.min(READ_CHUNK, length - offset)),
+      ),
+    );
   }
   return Buffer.concat(parts);
 }
@@ -61,13 +69,24 @@ export async function encodeCard(
     const fedSerial = (await feeder.feedBlank(profile)).toUpperCase();
     const channel = await station.waitForCard(10_000);
     try {
-      const chipSerial = (await send(channel, 'GET DATA serial', CardCommand.getSerial())).toString('hex').toUpperCase();
-      if (chipSerial !== fedSerial) throw new QualityCheckError(`reader holds card ${chipSerial}, not the blank ${fedSerial}`);
+      const chipSerial = (await send(channel, 'GET DATA serial', CardCommand.getSerial()))
+        .toString('hex')
+        .toUpperCase();
+      if (chipSerial !== fedSerial)
+        throw new QualityCheckError(`reader holds card ${chipSerial}, not the blank ${fedSerial}`);
       for (const file of files) {
         await send(channel, 'SELECT AP', CardCommand.selectApplication(file.application));
-        await send(channel, 'CREATE FILE', CardCommand.createFile({ fid: file.fid, size: file.content.length, readAccess: ALWAYS }));
+        await send(
+          channel,
+          'CREATE FILE',
+          CardCommand.createFile({ fid: file.fid, size: file.content.length, readAccess: ALWAYS }),
+        );
         for (let offset = 0; offset < file.content.length; offset += WRITE_CHUNK) {
-          await send(channel, 'UPDATE BINARY', CardCommand.updateBinary(offset, file.content.subarray(offset, offset + WRITE_CHUNK)));
+          await send(
+            channel,
+            'UPDATE BINARY',
+            CardCommand.updateBinary(offset, file.content.subarray(offset, offset + WRITE_CHUNK)),
+          );
         }
       }
       await send(channel, 'CLOSE PERSONALISATION', CardCommand.closePersonalisation());
@@ -76,7 +95,9 @@ export async function encodeCard(
         await send(channel, 'SELECT EF', CardCommand.selectFile(file.fid));
         const readBack = await readFile(channel, file.content.length);
         if (!readBack.equals(file.content)) {
-          throw new QualityCheckError(`EF ${file.fid.toString(16).padStart(4, '0')} reads back different bytes`);
+          throw new QualityCheckError(
+            `EF ${file.fid.toString(16).padStart(4, '0')} reads back different bytes`,
+          );
         }
       }
       return { chipSerial };

@@ -27,7 +27,9 @@ function buildEncoder(config: PipelineConfig): Encoder {
   }
   if (!config.virtualCardControlUrl) {
     // A real encoder line would plug its printer's card path in here; only the virtual one exists so far.
-    throw new Error('ENCODER_STATION=pcsc needs VIRTUAL_CARD_CONTROL_URL: the only card feeder built is the virtual one');
+    throw new Error(
+      'ENCODER_STATION=pcsc needs VIRTUAL_CARD_CONTROL_URL: the only card feeder built is the virtual one',
+    );
   }
   return {
     station: new PcscStation({ readerName: config.pcscReader }),

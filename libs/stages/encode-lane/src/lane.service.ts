@@ -45,7 +45,10 @@ export class LaneService implements OnModuleDestroy {
 
   /** The encoded card of an application, if it has one (a redelivery must not encode a second). */
   async encodedCardOf(applicationId: string): Promise<EncodedCard | undefined> {
-    const found = await this.dataSource.manager.findOneBy(CardAttemptEntity, { applicationId, status: 'encoded' });
+    const found = await this.dataSource.manager.findOneBy(CardAttemptEntity, {
+      applicationId,
+      status: 'encoded',
+    });
     return found ? { attemptId: found.id, attempt: found.attempt, chipSerial: found.chipSerial! } : undefined;
   }
 
@@ -55,17 +58,30 @@ export class LaneService implements OnModuleDestroy {
     return run;
   }
 
-  private async encodeNow(applicationId: string, cardId: string, bundle: PersonalisationBundle): Promise<EncodedCard> {
+  private async encodeNow(
+    applicationId: string,
+    cardId: string,
+    bundle: PersonalisationBundle,
+  ): Promise<EncodedCard> {
     const attempt = await this.startAttempt(applicationId, cardId);
     try {
-      const { chipSerial } = await encodeCard(this.station, this.feeder, bundle.cardProfile, personalisationFiles(bundle));
+      const { chipSerial } = await encodeCard(
+        this.station,
+        this.feeder,
+        bundle.cardProfile,
+        personalisationFiles(bundle),
+      );
       await this.dataSource.manager.update(CardAttemptEntity, { id: attempt.id }, { chipSerial });
       return { attemptId: attempt.id, attempt: attempt.attempt, chipSerial };
     } catch (error) {
       await this.dataSource.manager.update(
         CardAttemptEntity,
         { id: attempt.id },
-        { status: 'spoiled', spoilReason: error instanceof Error ? error.name : 'unknown', finishedAt: new Date() },
+        {
+          status: 'spoiled',
+          spoilReason: error instanceof Error ? error.name : 'unknown',
+          finishedAt: new Date(),
+        },
       );
       throw error;
     }

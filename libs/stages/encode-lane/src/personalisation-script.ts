@@ -17,7 +17,11 @@ export function myNumberFile(myNumber: string): Buffer {
   // The length byte below is fixed: anything but 12 digits would make a file readers misparse.
   if (!/^\d{12}$/.test(myNumber)) throw new RangeError('a my number is 12 digits');
   // FF 10 0C + 12 ASCII digits + FF FF, as readers of today's card expect.
-  return Buffer.concat([Buffer.from([0xff, 0x10, 0x0c]), Buffer.from(myNumber, 'ascii'), Buffer.from([0xff, 0xff])]);
+  return Buffer.concat([
+    Buffer.from([0xff, 0x10, 0x0c]),
+    Buffer.from(myNumber, 'ascii'),
+    Buffer.from([0xff, 0xff]),
+  ]);
 }
 
 export function fourFactsFile(applicant: PersonalisationBundle['applicant']): Buffer {

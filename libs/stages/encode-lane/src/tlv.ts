@@ -1,6 +1,7 @@
 /** BER-TLV encoding of the data objects written to the card (tags of one or two bytes, definite lengths). */
 export function tlv(tag: number, value: Uint8Array): Buffer {
-  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffff) throw new RangeError(`tag ${tag} is not one or two bytes`);
+  if (!Number.isInteger(tag) || tag < 0 || tag > 0xffff)
+    throw new RangeError(`tag ${tag} is not one or two bytes`);
   const n = value.length;
   // Two length bytes at most (0x82): more would be silently truncated, and no card file is that large.
   if (n > 0xffff) throw new RangeError(`value of ${n} bytes is too long for a two-byte length`);

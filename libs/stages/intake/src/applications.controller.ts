@@ -20,7 +20,14 @@ function view(application: ApplicationEntity, timeline?: TimelineEntryEntity[]) 
     submittedAt: application.submittedAt.toISOString(),
     updatedAt: application.updatedAt.toISOString(),
     ...(timeline
-      ? { timeline: timeline.map((t) => ({ eventId: t.eventId, type: t.eventType, source: t.source, at: t.occurredAt.toISOString() })) }
+      ? {
+          timeline: timeline.map((t) => ({
+            eventId: t.eventId,
+            type: t.eventType,
+            source: t.source,
+            at: t.occurredAt.toISOString(),
+          })),
+        }
       : {}),
     links: { self: `/v1/applications/${application.id}` },
   };
@@ -39,7 +46,11 @@ export class ApplicationsController {
   ) {
     if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw validationProblem([
-        { field: 'header.Idempotency-Key', code: 'FORMAT', message: 'must be 8 to 200 visible ASCII characters' },
+        {
+          field: 'header.Idempotency-Key',
+          code: 'FORMAT',
+          message: 'must be 8 to 200 visible ASCII characters',
+        },
       ]);
     }
     const parsed = parseSubmission(body, japanDate());

@@ -39,7 +39,9 @@ export class IntakeService {
 
   /** Keyed hash of the my number: equal for one person, useless to anyone without the key. */
   personKey(myNumber: string): string {
-    return createHmac('sha256', this.config.keyedMasterSalt).update(`my-number:${myNumber}`).digest('base64url');
+    return createHmac('sha256', this.config.keyedMasterSalt)
+      .update(`my-number:${myNumber}`)
+      .digest('base64url');
   }
 
   static requestHash(body: unknown): string {
@@ -51,7 +53,10 @@ export class IntakeService {
    * pointing at a missing blob is not), then in one transaction the application, its first timeline entry,
    * the idempotency key and the `application.submitted` event.
    */
-  async submit(submission: ValidSubmission, idempotency?: { key: string; requestHash: string }): Promise<SubmissionResult> {
+  async submit(
+    submission: ValidSubmission,
+    idempotency?: { key: string; requestHash: string },
+  ): Promise<SubmissionResult> {
     if (idempotency) {
       const replay = await this.replay(idempotency.key, idempotency.requestHash);
       if (replay) return { application: replay, created: false };
@@ -111,7 +116,9 @@ export class IntakeService {
     return { application, created: true };
   }
 
-  async find(id: string): Promise<{ application: ApplicationEntity; timeline: TimelineEntryEntity[] } | undefined> {
+  async find(
+    id: string,
+  ): Promise<{ application: ApplicationEntity; timeline: TimelineEntryEntity[] } | undefined> {
     const application = await this.dataSource.manager.findOneBy(ApplicationEntity, { id });
     if (!application) return undefined;
     const timeline = await this.dataSource.manager.find(TimelineEntryEntity, {
@@ -125,9 +132,19 @@ export class IntakeService {
     const existing = await this.dataSource.manager.findOneBy(IdempotencyKeyEntity, { key });
     if (!existing) return undefined;
     if (existing.requestHash !== requestHash) {
-      throw new ProblemError(422, 'idempotency-key-reused', 'Idempotency-Key reused', 'This Idempotency-Key was used for a different request.', [
-        { field: 'header.Idempotency-Key', code: 'IDEMPOTENCY_KEY_REUSED', message: 'was used for a different request' },
-      ]);
+      throw new ProblemError(
+        422,
+        'idempotency-key-reused',
+        'Idempotency-Key reused',
+        'This Idempotency-Key was used for a different request.',
+        [
+          {
+            field: 'header.Idempotency-Key',
+            code: 'IDEMPOTENCY_KEY_REUSED',
+            message: 'was used for a different request',
+          },
+        ],
+      );
     }
     return this.dataSource.manager.findOneByOrFail(ApplicationEntity, { id: existing.applicationId });
   }

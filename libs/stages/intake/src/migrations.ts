@@ -19,7 +19,9 @@ export class IntakeInit1764288000000 implements MigrationInterface {
     // One open application per person; the key is a keyed hash, never the my number itself.
     await q.query(`CREATE UNIQUE INDEX applications_one_open_per_person ON intake.applications (person_key)
       WHERE status NOT IN ('photo-rejected', 'delivered')`);
-    await q.query('CREATE INDEX applications_municipality ON intake.applications (municipality_code, submitted_at)');
+    await q.query(
+      'CREATE INDEX applications_municipality ON intake.applications (municipality_code, submitted_at)',
+    );
     await q.query(`CREATE TABLE intake.timeline (
       seq bigserial PRIMARY KEY,
       application_id uuid NOT NULL REFERENCES intake.applications (id),
@@ -36,6 +38,8 @@ export class IntakeInit1764288000000 implements MigrationInterface {
     for (const ddl of outboxAndInboxDdl('intake')) await q.query(ddl);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE intake.inbox, intake.outbox, intake.idempotency_keys, intake.timeline, intake.applications');
+    await q.query(
+      'DROP TABLE intake.inbox, intake.outbox, intake.idempotency_keys, intake.timeline, intake.applications',
+    );
   }
 }

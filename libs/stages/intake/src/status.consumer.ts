@@ -24,7 +24,11 @@ export class ApplicationStatusConsumer implements StageConsumer {
       });
       const next = statusAfter(application.status, event.type);
       if (next !== application.status) {
-        await manager.update(ApplicationEntity, { id: application.id }, { status: next, updatedAt: new Date() });
+        await manager.update(
+          ApplicationEntity,
+          { id: application.id },
+          { status: next, updatedAt: new Date() },
+        );
       }
     };
     return Object.fromEntries(TRACKED_EVENT_TYPES.map((type: EventType) => [type, follow])) as EventHandlers;

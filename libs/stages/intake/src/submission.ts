@@ -50,7 +50,10 @@ function fieldError(field: string, code: string): FieldError {
 /** Tells the image type from its first bytes: the declared type and the file name are not trusted. */
 export function sniffImageType(bytes: Buffer): 'image/jpeg' | 'image/png' | undefined {
   if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+  if (
+    bytes.length >= 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  ) {
     return 'image/png';
   }
   return undefined;
@@ -73,19 +76,23 @@ export function parseSubmission(
 ): { ok: true; value: ValidSubmission } | { ok: false; errors: FieldError[] } {
   const errors: FieldError[] = [];
   const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) errors.push(fieldError('body', 'NOT_AN_OBJECT'));
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    errors.push(fieldError('body', 'NOT_AN_OBJECT'));
 
   const channels = ['counter', 'online', 'paper', 'lost-card-reissue'] as const;
   const routes = ['normal', 'express'] as const;
   const profiles = ['legacy-rsa2048', 'next-gen'] as const;
-  if (!oneOf(input.channel, channels)) errors.push(fieldError('channel', input.channel === undefined ? 'REQUIRED' : 'ONE_OF'));
-  if (!oneOf(input.route, routes)) errors.push(fieldError('route', input.route === undefined ? 'REQUIRED' : 'ONE_OF'));
+  if (!oneOf(input.channel, channels))
+    errors.push(fieldError('channel', input.channel === undefined ? 'REQUIRED' : 'ONE_OF'));
+  if (!oneOf(input.route, routes))
+    errors.push(fieldError('route', input.route === undefined ? 'REQUIRED' : 'ONE_OF'));
   const cardProfile = input.cardProfile ?? 'next-gen';
   if (!oneOf(cardProfile, profiles)) errors.push(fieldError('cardProfile', 'ONE_OF'));
 
   const applicant = validateApplicant(input.applicant, { today });
   if (input.applicant === undefined) errors.push(fieldError('applicant', 'REQUIRED'));
-  else if (!applicant.ok) errors.push(...applicant.errors.map((e: DomainValidationError) => fieldError(e.field, e.code)));
+  else if (!applicant.ok)
+    errors.push(...applicant.errors.map((e: DomainValidationError) => fieldError(e.field, e.code)));
 
   let photo: ValidSubmission['photo'] | undefined;
   const rawPhoto = input.photo as { mediaType?: unknown; data?: unknown } | undefined;

@@ -2,7 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EventHandlers } from '@mnc/messaging';
 import { cardNumberFor } from '@mnc/domain-issuance';
-import { BlobMediaTypes, parseApplicantRecord, type BlobRef, type PersonalisationBundle } from '@mnc/contracts';
+import {
+  BlobMediaTypes,
+  parseApplicantRecord,
+  type BlobRef,
+  type PersonalisationBundle,
+} from '@mnc/contracts';
 import type { BlobStore } from '@mnc/secure-store';
 import type { DataSource } from 'typeorm';
 import { BLOB_STORE, DATA_SOURCE, japanDate, type StageConsumer } from '@mnc/stage-runtime';
@@ -32,7 +37,13 @@ export class IssuanceDataConsumer implements StageConsumer {
             `SELECT nextval('issuance_data.card_number_seq')::text AS seq`,
           )) as { seq: string }[];
           const cardNumber = cardNumberFor(BigInt(seq));
-          const bundle = buildBundle(applicant, event.data.photo, event.data.cardProfile, cardNumber, japanDate());
+          const bundle = buildBundle(
+            applicant,
+            event.data.photo,
+            event.data.cardProfile,
+            cardNumber,
+            japanDate(),
+          );
           const bundleRef = await this.blobs.put(Buffer.from(JSON.stringify(bundle)), {
             mediaType: BlobMediaTypes.personalisationBundle,
           });

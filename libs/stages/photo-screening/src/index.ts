@@ -12,7 +12,11 @@ export class PhotoScreeningModule {}
 
 export const photoScreeningStage = defineStage({
   name: 'photo-screening',
-  store: { schema: 'photo_screening', entities: [ScreeningEntity], migrations: [PhotoScreeningInit1764288000000] },
+  store: {
+    schema: 'photo_screening',
+    entities: [ScreeningEntity],
+    migrations: [PhotoScreeningInit1764288000000],
+  },
   module: PhotoScreeningModule,
   consumer: PhotoScreeningConsumer,
 });

@@ -14,7 +14,11 @@ export class UndecodablePhotoError extends Error {
  */
 export async function decodePhoto(bytes: Buffer): Promise<DecodedPhoto> {
   try {
-    const { info } = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', autoOrient: true })
+    const { info } = await sharp(bytes, {
+      limitInputPixels: MAX_INPUT_PIXELS,
+      failOn: 'error',
+      autoOrient: true,
+    })
       .raw()
       .toBuffer({ resolveWithObject: true });
     const metadata = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();

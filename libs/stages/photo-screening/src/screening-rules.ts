@@ -33,5 +33,10 @@ export function screenDecodedPhoto(photo: DecodedPhoto): ScreeningResult {
 
 export const UNREADABLE: ScreeningResult = {
   outcome: 'rejected',
-  reasons: [{ code: 'UNREADABLE_IMAGE', message: 'The photo file could not be decoded. 写真を読み取れませんでした。' }],
+  reasons: [
+    {
+      code: 'UNREADABLE_IMAGE',
+      message: 'The photo file could not be decoded. 写真を読み取れませんでした。',
+    },
+  ],
 };

@@ -14,7 +14,12 @@ export class PreDeliveryConsumer implements StageConsumer {
           .createQueryBuilder()
           .insert()
           .into(CardSetupEntity)
-          .values({ cardId: plan.cardId, applicationId: plan.applicationId, deliverTo: plan.deliverTo, activation: plan.activation })
+          .values({
+            cardId: plan.cardId,
+            applicationId: plan.applicationId,
+            deliverTo: plan.deliverTo,
+            activation: plan.activation,
+          })
           .orIgnore()
           .returning(['cardId'])
           .execute();
