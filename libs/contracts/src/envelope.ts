@@ -146,8 +146,15 @@ export function decodeEvent(record: {
   if (subject !== applicationId || (record.key != null && record.key !== subject)) {
     throw new ContractViolationError('SUBJECT_MISMATCH', 'ce_subject, key and applicationId differ');
   }
+  const id = header(record.headers, 'ce_id');
+  // Consumers deduplicate on the id: one that is not a UUID could never be recorded, so it is a broken contract.
+  if (!UUID.test(id)) {
+    throw new ContractViolationError('SCHEMA_VIOLATION', 'ce_id is not a UUID', [
+      { path: 'headers/ce_id', message: 'must be a UUID' },
+    ]);
+  }
   return {
-    id: header(record.headers, 'ce_id'),
+    id,
     type,
     source: header(record.headers, 'ce_source'),
     specversion: '1.0',

@@ -190,6 +190,13 @@ describe('decodeEvent contract violations', () => {
     expect(violation(() => decodeEvent(wire({ headers: { ce_source: '' } }))).code).toBe('MISSING_HEADER');
   });
 
+  it('given a ce_id that is not a UUID, when decoded, then SCHEMA_VIOLATION names the header', () => {
+    const error = violation(() => decodeEvent(wire({ headers: { ce_id: 'not-a-uuid' } })));
+
+    expect(error.code).toBe('SCHEMA_VIOLATION');
+    expect(error.details).toEqual([{ path: 'headers/ce_id', message: 'must be a UUID' }]);
+  });
+
   it('given an unknown ce_type, when decoded, then UNKNOWN_EVENT_TYPE', () => {
     const error = violation(() =>
       decodeEvent(wire({ headers: { ce_type: 'jp.mynumbercard.photo.accepted.v9' } })),
