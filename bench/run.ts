@@ -256,7 +256,7 @@ function markdown(m: ReturnType<typeof machine>, runs: Run[], command: string, f
     command,
     '```',
     '',
-    "These are the walking skeleton's figures, not tuned ones. The embedded mode runs every stage in one process (in-memory bus, PGlite, in-process card encoder). In the full stack the encode lane drives real APDUs through pcscd to a virtual card, one card at a time, so the full stack is bound by that single encoder lane.",
+    "These are the walking skeleton's figures, not tuned ones. The embedded mode runs every stage in one process (in-memory bus, PGlite, in-process card encoder). In the full stack two encode-lane processes (one consumer group) each drive real APDUs through pcscd to a virtual card, one card at a time per lane; a card insertion waits for pcscd's reader poll, so the full stack is bound by the lanes (about 0.8 s per card per lane), not by Kafka or Postgres.",
     '',
   ].join('\n');
 }

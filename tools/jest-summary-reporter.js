@@ -1,7 +1,9 @@
 // Prints one closing line per run, "<tier>: N passed, N failed, N skipped", that CI can read whatever the runner.
 class SummaryReporter {
   constructor(globalConfig) {
-    this.projects = (globalConfig.selectProjects ?? []).join('+') || 'tests';
+    const flag = process.argv.indexOf('--selectProjects');
+    const selected = globalConfig.selectProjects ?? (flag >= 0 ? [process.argv[flag + 1]] : []);
+    this.projects = selected.join('+') || 'tests';
   }
   onRunComplete(_contexts, results) {
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
