@@ -241,7 +241,7 @@ function markdown(m: ReturnType<typeof machine>, runs: Run[], command: string, f
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
-    "Latency is submit → delivered from each application's timeline; throughput is settled applications over the time from the first submission to the last settlement. CPU is user + system time of the pipeline: the embedded process (`process.cpuUsage`, driver polling included) or the sum of the six stage processes and the virtual card process (`/proc/<pid>/stat`; pcscd, Kafka and Postgres not counted).",
+    "Latency is submit → delivered from each application's timeline; throughput is settled applications over the time from the first submission to the last settlement. CPU is user + system time of the pipeline: the embedded process (`process.cpuUsage`, driver polling included) or the sum of the stage processes (two encode lanes) and the virtual card processes (`/proc/<pid>/stat`; pcscd, Kafka and Postgres not counted).",
     '',
     '## Machine',
     '',

@@ -94,7 +94,9 @@ export function idempotentConsumer(options: IdempotentConsumerOptions): RecordHa
       const context: HandlerContext = {
         manager,
         emit: (type, data) => {
-          const next = createEvent(type, options.source, data, options.currentTrace?.() ?? event);
+          // Continue the active span's trace; without one, at least the incoming event's.
+          const active = options.currentTrace?.();
+          const next = createEvent(type, options.source, data, active?.traceparent ? active : event);
           pending.push(next);
           return next;
         },

@@ -94,6 +94,8 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
     cleanups.length = 0;
   };
 
+  // Cleanups run in reverse: tracing shuts down last, so spans of the shutdown itself are exported.
+  cleanups.push(() => tracing.shutdown());
   try {
     if (config.masterKeyIsEphemeral) {
       logger.warn(
@@ -272,7 +274,15 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
     await app.listen(config.httpPort, config.httpHost);
     const address = (app.getHttpServer() as Server).address() as AddressInfo;
     const url = `http://${config.httpHost}:${address.port}`;
-    cleanups.push(() => tracing.shutdown());
+    // First to stop: take no new requests while consumers finish and the outbox drains.
+    cleanups.push(
+      () =>
+        new Promise<void>((resolve) => {
+          const server = app.getHttpServer() as Server;
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+    );
     logger.info({ url, stages: stages.map((s) => s.name), bus: bus.kind }, 'pipeline process ready');
 
     let stopping: Promise<void> | undefined;
