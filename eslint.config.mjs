@@ -7,6 +7,7 @@ export const depConstraints = [
   {
     sourceTag: 'type:app',
     onlyDependOnLibsWithTags: [
+      'type:composition',
       'type:feature',
       'type:runtime',
       'type:infra',
@@ -14,6 +15,11 @@ export const depConstraints = [
       'type:contracts',
       'type:util',
     ],
+  },
+  // Composes the stages into one process (the embedded mode); only apps use it.
+  {
+    sourceTag: 'type:composition',
+    onlyDependOnLibsWithTags: ['type:feature', 'type:runtime', 'type:infra', 'type:contracts', 'type:util'],
   },
   {
     sourceTag: 'type:feature',

@@ -11,13 +11,7 @@ import {
   waitUntilSettled,
   type ApplicationView,
 } from '@mnc/load-driver';
-import { startPipeline } from '@mnc/stage-runtime';
-import { deliveryStage } from '@mnc/stage-delivery';
-import { encodeLaneStage } from '@mnc/stage-encode-lane';
-import { intakeStage } from '@mnc/stage-intake';
-import { issuanceDataStage } from '@mnc/stage-issuance-data';
-import { photoScreeningStage } from '@mnc/stage-photo-screening';
-import { preDeliveryStage } from '@mnc/stage-pre-delivery';
+import { startEmbeddedPipeline } from '@mnc/all-stages';
 import { Stack } from '@mnc/testing';
 
 /**
@@ -165,18 +159,7 @@ async function drive(
 async function embeddedRun(run: number): Promise<Run> {
   // Port 0: the OS picks a free port, so this never meets the full stack's fixed ports.
   const config = { ...loadEmbeddedConfig({ ...process.env, HTTP_PORT: '0' }), logLevel: 'warn' as const };
-  const pipeline = await startPipeline({
-    processName: 'embedded',
-    config,
-    stages: [
-      intakeStage,
-      photoScreeningStage,
-      issuanceDataStage,
-      encodeLaneStage,
-      preDeliveryStage,
-      deliveryStage,
-    ],
-  });
+  const pipeline = await startEmbeddedPipeline(config);
   try {
     // The driver shares this process, so its polling (client side) is in this figure too.
     return await drive('embedded', run, pipeline.url, () => {

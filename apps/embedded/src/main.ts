@@ -1,13 +1,8 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { loadEmbeddedConfig } from '@mnc/config';
 import { percentile, submitApplications, submitToDeliveredMs, waitUntilSettled } from '@mnc/load-driver';
-import { startPipeline, stopOnSignals } from '@mnc/stage-runtime';
-import { deliveryStage } from '@mnc/stage-delivery';
-import { encodeLaneStage } from '@mnc/stage-encode-lane';
-import { intakeStage } from '@mnc/stage-intake';
-import { issuanceDataStage } from '@mnc/stage-issuance-data';
-import { photoScreeningStage } from '@mnc/stage-photo-screening';
-import { preDeliveryStage } from '@mnc/stage-pre-delivery';
+import { stopOnSignals } from '@mnc/stage-runtime';
+import { startEmbeddedPipeline } from '@mnc/all-stages';
 
 /**
  * `npm start`: every stage in this one process (in-memory bus, embedded Postgres, in-process virtual card
@@ -24,18 +19,7 @@ function flag(name: string, fallback: number): number {
 async function main(): Promise<void> {
   const count = flag('--count', 200);
   const config = { ...loadEmbeddedConfig(), logLevel: 'warn' as const };
-  const pipeline = await startPipeline({
-    processName: 'embedded',
-    config,
-    stages: [
-      intakeStage,
-      photoScreeningStage,
-      issuanceDataStage,
-      encodeLaneStage,
-      preDeliveryStage,
-      deliveryStage,
-    ],
-  });
+  const pipeline = await startEmbeddedPipeline(config);
   stopOnSignals(pipeline);
   console.log(`Pipeline running in one process at ${pipeline.url} (in-memory bus, embedded Postgres).`);
 

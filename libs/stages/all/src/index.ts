@@ -1,0 +1,23 @@
+import type { PipelineConfig } from '@mnc/config';
+import { startPipeline, type RunningPipeline, type StageDefinition } from '@mnc/stage-runtime';
+import { deliveryStage } from '@mnc/stage-delivery';
+import { encodeLaneStage } from '@mnc/stage-encode-lane';
+import { intakeStage } from '@mnc/stage-intake';
+import { issuanceDataStage } from '@mnc/stage-issuance-data';
+import { photoScreeningStage } from '@mnc/stage-photo-screening';
+import { preDeliveryStage } from '@mnc/stage-pre-delivery';
+
+/** Every stage of the pipeline, in pipeline order. */
+export const ALL_STAGES: readonly StageDefinition[] = [
+  intakeStage,
+  photoScreeningStage,
+  issuanceDataStage,
+  encodeLaneStage,
+  preDeliveryStage,
+  deliveryStage,
+];
+
+/** The embedded mode: every stage in this one process (`npm start`, and the benchmark's embedded runs). */
+export function startEmbeddedPipeline(config: PipelineConfig): Promise<RunningPipeline> {
+  return startPipeline({ processName: 'embedded', config, stages: ALL_STAGES });
+}
