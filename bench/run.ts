@@ -12,7 +12,7 @@ import {
   type ApplicationView,
 } from '@mnc/load-driver';
 import { startEmbeddedPipeline } from '@mnc/all-stages';
-import { Stack } from '@mnc/testing';
+import { Stack, STACK_APPS, STACK_PORTS } from '@mnc/testing';
 
 /**
  * `npm run bench`: the same batch through the embedded one-process pipeline and through the full stack (six
@@ -43,17 +43,6 @@ function option(name: string, env: string, fallback: number): number {
 const COUNT = option('--count', 'BENCH_COUNT', 200);
 const REPEAT = option('--repeat', 'BENCH_REPEAT', 3);
 const CONCURRENCY = 16;
-const STACK_PORTS = [3101, 3102, 3103, 3104, 3105, 3106, 3107, 35981, 35982];
-/** The apps a full stack runs, as named by their dist/apps folder. */
-const STACK_APPS = [
-  'intake',
-  'photo-screening',
-  'issuance-data',
-  'encode-lane',
-  'pre-delivery',
-  'delivery',
-  'virtual-card',
-];
 
 let root = __dirname;
 while (!fs.existsSync(path.join(root, 'nx.json'))) root = path.dirname(root);

@@ -41,6 +41,13 @@ const PORTS: Record<ProcessName, number> = {
   'virtual-card-2': 35982,
 };
 
+/** The ports a running stack holds, so a caller can tell whether another stack is up. */
+export const STACK_PORTS: readonly number[] = Object.values(PORTS);
+/** The apps a stack runs, as named by their dist/apps folder. */
+export const STACK_APPS: readonly string[] = [
+  ...new Set([...STAGES, 'virtual-card'].map((name) => name.replace(/-\d+$/, ''))),
+];
+
 /** Lane n: its encode-lane process, virtual card process, vpcd slot and the reader pcscd names after it. */
 const LANES = [1, 2].map((n) => ({
   encoder: `encode-lane-${n}` as ProcessName,
