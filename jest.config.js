@@ -1,4 +1,5 @@
-// Three tiers, told apart by file name: *.unit.spec.ts (no services), *.int.spec.ts (real services), *.e2e.spec.ts.
+// Tiers told apart by file name: *.unit.spec.ts (no services), *.int.spec.ts (real services), *.e2e.spec.ts,
+// *.chaos.spec.ts (the full stack under injected faults).
 const { compilerOptions } = require('./tsconfig.base.json');
 
 const moduleNameMapper = Object.fromEntries(
@@ -16,11 +17,18 @@ const transform = {
       module: { type: 'commonjs' },
     },
   ],
+  // @noble/curves and @noble/hashes ship ES modules only; Jest's module system (unlike Node 20's) cannot
+  // require them, so they are compiled to CommonJS for tests.
+  '/node_modules/@noble/.+\\.js$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
 };
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],
 };
@@ -37,5 +45,9 @@ module.exports = {
       testMatch: ['<rootDir>/{apps,libs}/**/*.int.spec.ts'],
     },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e.spec.ts'] },
+    // SIGKILLs and service restarts under load; `npm test` runs it short, `npm run test:chaos` in full.
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/e2e/**/*.chaos.spec.ts'] },
+    // Messaging on a three-broker cluster (infra/kafka-cluster): by command, not in CI.
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/e2e/**/*.cluster.spec.ts'] },
   ],
 };
