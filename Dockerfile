@@ -8,6 +8,8 @@ FROM node:20-bookworm AS build
 RUN apt-get update \
   && apt-get install -y --no-install-recommends build-essential python3 libpcsclite-dev \
   && rm -rf /var/lib/apt/lists/*
+# onnxruntime-node's install script would fetch CUDA add-ons from outside npm; the CPU build ships in the package.
+ENV ONNXRUNTIME_NODE_INSTALL=skip
 WORKDIR /app
 # Manifests first, so a source change reuses the cached `npm ci` layer.
 COPY package.json package-lock.json ./
@@ -21,7 +23,7 @@ FROM node:20-bookworm-slim AS runtime
 # socket in /run/pcscd (bind-mounted by docker-compose.yml). Bookworm's 1.9.9 speaks the same protocol as the
 # pcscd of a Debian 12 host.
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends libpcsclite1 \
+  && apt-get install -y --no-install-recommends libpcsclite1 fonts-noto-cjk \
   && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production
 WORKDIR /app
@@ -30,6 +32,8 @@ RUN mkdir -p /data/blobs && chown node:node /data/blobs
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The face detector's models (photo screening), read from the source tree's path.
+COPY --from=build /app/libs/domain/photo-quality/models ./libs/domain/photo-quality/models
 USER node
 # Every compose service overrides this; the embedded runner (all stages in one process) is the default.
 CMD ["node", "dist/apps/embedded/src/main.js"]

@@ -24,10 +24,17 @@ const transform = {
     { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
   ],
 };
+// @noble/curves and @noble/hashes ship ES modules only; Node (20.19+) requires them natively, Jest's module
+// system does not, so they go through swc into CommonJS like the sources.
+transform['^.+/node_modules/@noble/.+\\.js$'] = [
+  '@swc/jest',
+  { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+];
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform,
+  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],

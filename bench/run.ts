@@ -1,39 +1,22 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { loadEmbeddedConfig } from '@mnc/config';
-import {
-  percentile,
-  submitApplications,
-  submitToDeliveredMs,
-  waitUntilSettled,
-  type ApplicationView,
-} from '@mnc/load-driver';
-import { startEmbeddedPipeline } from '@mnc/all-stages';
-import { Stack, STACK_APPS, STACK_PORTS } from '@mnc/testing';
+import { cardSection } from './card';
+import { lanesSection } from './lanes';
+import { photoScreeningSection } from './photo-screening';
+import { pkiSection } from './pki';
+import { dashboardSection, intakeSection, issuanceDataSection } from './stage-sections';
+import { barChartSvg } from './chart';
+import { machine, root } from './machine';
+import { messagingCeiling } from './messaging-ceiling';
+import { pipelineSection } from './pipeline';
+import type { BenchSection, SectionResult } from './section';
 
 /**
- * `npm run bench`: the same batch through the embedded one-process pipeline and through the full stack (six
- * processes on Kafka and Postgres, the card written through pcscd), each mode repeated and summarised by
- * medians. Writes bench/results/<date>-<commit>.json and latest.md. Fails if any application is not
- * delivered; never asserts on timing, because the machine is shared.
+ * `npm run bench`: every section side by side in one run on this machine, written to
+ * bench/results/<date>-<commit>.json, bench/results/latest.md and bench/results/latest.svg.
+ * Options: --count N and --repeat N for the end-to-end runs, --only a,b to run some sections.
  */
-type Mode = 'embedded' | 'full-stack';
-interface Run {
-  mode: Mode;
-  run: number;
-  count: number;
-  delivered: number;
-  wallSeconds: number;
-  throughput: number;
-  latencyMs: { p50: number; p95: number; p99: number };
-  cpuMsPerApplication: number;
-  cpuMsByProcess: Record<string, number>;
-  loadAverage: number[];
-}
-
 function option(name: string, env: string, fallback: number): number {
   const index = process.argv.indexOf(name);
   const value = Number(index >= 0 ? process.argv[index + 1] : (process.env[env] ?? fallback));
@@ -42,185 +25,89 @@ function option(name: string, env: string, fallback: number): number {
 }
 const COUNT = option('--count', 'BENCH_COUNT', 200);
 const REPEAT = option('--repeat', 'BENCH_REPEAT', 3);
-const CONCURRENCY = 16;
+const onlyIndex = process.argv.indexOf('--only');
+const ONLY = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1].split(',')) : undefined;
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
-let root = __dirname;
-while (!fs.existsSync(path.join(root, 'nx.json'))) root = path.dirname(root);
-const git = (...args: string[]) => {
-  try {
-    return execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
-  } catch {
-    return 'unknown';
-  }
-};
-
-function machine() {
-  const cpuinfo = fs.existsSync('/proc/cpuinfo') ? fs.readFileSync('/proc/cpuinfo', 'utf8') : '';
-  const osRelease = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
-  return {
-    cpu: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-    node: process.version,
-    os: `${/^PRETTY_NAME="?([^"\n]+)"?$/m.exec(osRelease)?.[1] ?? os.type()} (${os.type()} ${os.release()} ${os.arch()})`,
-    commit: git('rev-parse', '--short', 'HEAD'),
-    // Uncommitted changes mean the figures are not exactly those of the commit.
-    dirty: git('status', '--porcelain', '--', '.', ':!bench/results') !== '',
-    date: new Date().toISOString(),
-    loadAverageStart: os.loadavg().map((l) => Number(l.toFixed(2))),
-    loadAverageEnd: [] as number[],
-  };
-}
-
-/** Node processes from /proc: parent, script and CPU ms so far (utime + stime). */
-const TICK_MS = 1000 / (Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100);
-function processes(): { pid: number; ppid: number; app?: string; cpuMs: number }[] {
-  return fs.readdirSync('/proc').flatMap((entry) => {
-    if (!/^\d+$/.test(entry)) return [];
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
-      const app = /dist\/apps\/([^/]+)\//.exec(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
-      return [
-        { pid: Number(entry), ppid: Number(f[1]), app, cpuMs: (Number(f[11]) + Number(f[12])) * TICK_MS },
-      ];
-    } catch {
-      return []; // exited while we looked
-    }
-  });
-}
-const children = () => processes().filter((p) => p.ppid === process.pid);
-
-/** Submits the batch, waits until it settles, and measures; `cpu` is sampled once submission starts. */
-async function drive(
-  mode: Mode,
-  run: number,
-  baseUrl: string,
-  cpu: () => Record<string, number>,
-): Promise<Run> {
-  let cpuBefore: Record<string, number> | undefined;
-  const submitted = await submitApplications({
-    baseUrl,
-    count: COUNT,
-    concurrency: CONCURRENCY,
-    // Synthetic photos are rendered before the first submission; sampling here keeps them out of the CPU.
-    onSubmitted: (n) => void (n === 1 && (cpuBefore = cpu())),
-  });
-  const settled = await waitUntilSettled({
-    baseUrl,
-    ids: submitted.map((s) => s.id),
-    timeoutMs: 5 * 60_000 + COUNT * 2_000,
-    // Polls cost the pipeline CPU (intake answers them); timings come from timelines, so poll slowly.
-    pollIntervalMs: 1_000,
-  });
-  const cpuAfter = cpu();
-  const views: ApplicationView[] = [...settled.values()];
-  const delivered = views.filter((v) => v.status === 'delivered');
-  // Wall time from the pipeline's own timestamps (first submission to last timeline entry), not from polling.
-  const first = Math.min(...views.map((v) => Date.parse(v.submittedAt)));
-  const last = Math.max(...views.flatMap((v) => (v.timeline ?? []).map((t) => Date.parse(t.at))));
-  const wallSeconds = (last - first) / 1000;
-  const latencies = delivered.map((v) => submitToDeliveredMs(v) ?? NaN).sort((a, b) => a - b);
-  const cpuMsByProcess = Object.fromEntries(
-    Object.entries(cpuAfter).map(([k, v]) => [k, Math.round(v - (cpuBefore?.[k] ?? 0))]),
-  );
-  const cpuMs = Object.values(cpuMsByProcess).reduce((a, b) => a + b, 0);
-  const result: Run = {
-    mode,
-    run,
-    count: submitted.length,
-    delivered: delivered.length,
-    wallSeconds,
-    throughput: Number((views.length / wallSeconds).toFixed(2)),
-    latencyMs: {
-      p50: percentile(latencies, 50),
-      p95: percentile(latencies, 95),
-      p99: percentile(latencies, 99),
+const SECTIONS: readonly BenchSection[] = [
+  pipelineSection({ count: COUNT, repeat: REPEAT }),
+  intakeSection(),
+  photoScreeningSection,
+  issuanceDataSection(),
+  pkiSection(),
+  cardSection(),
+  lanesSection(),
+  dashboardSection(),
+  {
+    name: 'messaging-ceiling',
+    title: 'Messaging ceiling: bare kafkajs through six topics',
+    run: async () => {
+      const runs = [];
+      for (let i = 0; i < REPEAT; i++)
+        runs.push(await messagingCeiling({ brokers: BROKERS, records: 20_000 }));
+      const sorted = runs.map((r) => r.recordsPerSecond).sort((a, b) => a - b);
+      const med = sorted[Math.floor(sorted.length / 2)];
+      return {
+        figures: runs,
+        markdown: [
+          '| run | records | hops | records/s | p50 ms | p95 ms | p99 ms |',
+          '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+          ...runs.map(
+            (r, i) =>
+              `| ${i + 1} | ${r.records} | ${r.hops} | ${r.recordsPerSecond} | ${r.latencyMs.p50} | ${r.latencyMs.p95} | ${r.latencyMs.p99} |`,
+          ),
+          '',
+          `Median ${med} records/s through six consume-produce-commit hops (acks from all in-sync replicas, 6 partitions, one Node process, no project code): the most the pipeline's messaging could carry on this broker and these cores.`,
+        ],
+        chart: [{ label: 'bare kafkajs relay records/s', value: med }],
+      };
     },
-    cpuMsPerApplication: Number((cpuMs / submitted.length).toFixed(1)),
-    cpuMsByProcess,
-    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
-  };
-  console.error(`${mode} #${run}: ${JSON.stringify({ ...result, cpuMsByProcess: undefined })}`);
-  return result;
-}
+  },
+];
 
-async function embeddedRun(run: number): Promise<Run> {
-  // Port 0: the OS picks a free port, so this never meets the full stack's fixed ports.
-  const config = { ...loadEmbeddedConfig({ ...process.env, HTTP_PORT: '0' }), logLevel: 'warn' as const };
-  const pipeline = await startEmbeddedPipeline(config);
-  try {
-    // The driver shares this process, so its polling (client side) is in this figure too.
-    return await drive('embedded', run, pipeline.url, () => {
-      const { user, system } = process.cpuUsage();
-      return { embedded: (user + system) / 1000 };
-    });
-  } finally {
-    await pipeline.stop();
-    if (path.basename(config.blobDir).startsWith('mnc-embedded-blobs-'))
-      fs.rmSync(config.blobDir, { recursive: true, force: true });
+async function main(): Promise<number> {
+  const m = machine();
+  const results: Record<string, SectionResult & { title: string; error?: string }> = {};
+  for (const section of SECTIONS) {
+    if (ONLY && !ONLY.has(section.name)) continue;
+    console.error(`bench: ${section.title}`);
+    try {
+      results[section.name] = { title: section.title, ...(await section.run()) };
+    } catch (error) {
+      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      results[section.name] = { title: section.title, figures: null, markdown: [], failure: message };
+    }
   }
-}
+  m.loadAverageEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
+  const failures = Object.entries(results)
+    .filter(([, r]) => r.failure)
+    .map(([name, r]) => `${name}: ${r.failure}`);
+  const args = process.argv.slice(2).join(' ');
+  const command =
+    process.env.npm_lifecycle_event === 'bench'
+      ? `npm run bench${args ? ` -- ${args}` : ''}`
+      : `node dist/bench/run.js ${args}`.trim();
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => resolve(!!socket.end()));
-    socket.on('error', () => resolve(false));
-  });
-
-async function fullStackRun(run: number): Promise<Run> {
-  // Stack's readiness probe would accept another stack's intake (an e2e run on this shared machine), so
-  // wait until no other stack runs: its fixed ports free and none of its processes alive (between tests).
-  const busy = async () =>
-    processes().some((p) => p.ppid !== process.pid && STACK_APPS.includes(p.app ?? '')) ||
-    (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
-  for (let waited = 0; await busy(); waited += 5) {
-    if (waited >= 900) throw new Error('another stack kept its ports busy for 15 min');
-    if (waited % 60 === 0)
-      console.error('another full stack is running (dist/apps processes or ports busy); waiting…');
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  }
-  let stack: Stack | undefined;
-  try {
-    stack = await Stack.start(`mnc_bench_${Date.now()}`);
-    const cpu = () => Object.fromEntries(children().map((c) => [c.app ?? String(c.pid), c.cpuMs]));
-    return await drive('full-stack', run, stack.intakeUrl, cpu);
-  } finally {
-    if (stack) await stack.stop();
-    // A failed start leaves the processes it had started: end them (only our own children).
-    else for (const child of children()) process.kill(child.pid, 'SIGTERM');
-  }
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
-function markdown(m: ReturnType<typeof machine>, runs: Run[], command: string, failure?: string): string {
-  const rows = (['embedded', 'full-stack'] as const).map((mode) => {
-    const r = runs.filter((x) => x.mode === mode);
-    if (r.length === 0) return `| ${mode} | ${COUNT} | 0 | – | – | – | – | – | – |`;
-    const med = (f: (x: Run) => number) => Number(median(r.map(f)).toFixed(1));
-    const tp = r.map((x) => x.throughput);
-    return `| ${mode} | ${COUNT} | ${r.length} | ${med((x) => x.throughput)} | ${med((x) => x.latencyMs.p50)} | ${med((x) => x.latencyMs.p95)} | ${med((x) => x.latencyMs.p99)} | ${med((x) => x.cpuMsPerApplication)} | ${Math.min(...tp)}–${Math.max(...tp)} |`;
-  });
-  return [
+  const dir = path.join(root, 'bench', 'results');
+  fs.mkdirSync(dir, { recursive: true });
+  const bars = Object.values(results).flatMap((r) => r.chart ?? []);
+  fs.writeFileSync(
+    path.join(dir, 'latest.svg'),
+    barChartSvg(`Benchmark ${m.date.slice(0, 10)} (${m.commit})`, bars),
+  );
+  const md = [
     `# Benchmark: ${m.date.slice(0, 10)}, commit ${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}`,
     '',
-    ...(failure ? [`**FAILED:** ${failure}`, ''] : []),
-    '| mode | N | runs | median throughput (apps/s) | p50 ms | p95 ms | p99 ms | CPU ms / app | throughput min–max |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    ...rows,
+    ...(failures.length ? [`**FAILED:** ${failures.join('; ')}`, ''] : []),
+    '![figures at a glance](latest.svg)',
     '',
-    "Latency is submit → delivered from each application's timeline; throughput is settled applications over the time from the first submission to the last settlement. CPU is user + system time of the pipeline: the embedded process (`process.cpuUsage`, driver polling included) or the sum of the stage processes (two encode lanes) and the virtual card processes (`/proc/<pid>/stat`; pcscd, Kafka and Postgres not counted).",
-    '',
+    ...Object.values(results).flatMap((r) => [`## ${r.title}`, '', ...r.markdown, '']),
     '## Machine',
     '',
     `- CPU: ${m.cpu}, ${m.cores} cores; memory ${m.memoryGiB} GiB`,
     `- Node ${m.node}; ${m.os}`,
     `- Load average (1/5/15 min) at start ${m.loadAverageStart.join(' / ')}, at end ${m.loadAverageEnd.join(' / ')}`,
-    '- The machine is shared and noisy: other jobs run beside the benchmark, hence medians over repeated runs and the min–max spread.',
+    '- The machine is shared and noisy: other jobs run beside the benchmark, hence medians over repeated runs, the spread, and ratios measured side by side in this one run.',
     '',
     '## Command',
     '',
@@ -228,43 +115,15 @@ function markdown(m: ReturnType<typeof machine>, runs: Run[], command: string, f
     command,
     '```',
     '',
-    "These are the walking skeleton's figures, not tuned ones. The embedded mode runs every stage in one process (in-memory bus, PGlite, in-process card encoder). In the full stack two encode-lane processes (one consumer group) each drive real APDUs through pcscd to a virtual card, one card at a time per lane; a card insertion waits for pcscd's reader poll, so the full stack is bound by the lanes (about 0.8 s per card per lane), not by Kafka or Postgres.",
-    '',
   ].join('\n');
-}
-
-async function main(): Promise<number> {
-  const m = machine();
-  const runs: Run[] = [];
-  let failure: string | undefined;
-  try {
-    for (let i = 1; i <= REPEAT; i++) runs.push(await embeddedRun(i));
-    for (let i = 1; i <= REPEAT; i++) runs.push(await fullStackRun(i));
-    const lost = runs.filter((r) => r.delivered !== r.count);
-    if (lost.length > 0)
-      failure = lost
-        .map((r) => `${r.mode} #${r.run}: ${r.count - r.delivered} of ${r.count} not delivered`)
-        .join('; ');
-  } catch (error) {
-    failure = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  }
-  m.loadAverageEnd = os.loadavg().map((l) => Number(l.toFixed(2)));
-  const args = process.argv.slice(2).join(' ');
-  const command =
-    process.env.npm_lifecycle_event === 'bench'
-      ? `npm run bench${args ? ` -- ${args}` : ''}`
-      : `node dist/bench/run.js ${args}`.trim();
-  const dir = path.join(root, 'bench', 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const md = markdown(m, runs, command, failure);
+  fs.writeFileSync(path.join(dir, 'latest.md'), md);
   fs.writeFileSync(
     path.join(dir, `${m.date.slice(0, 10)}-${m.commit}.json`),
-    `${JSON.stringify({ machine: m, command, count: COUNT, repeat: REPEAT, concurrency: CONCURRENCY, failure, runs }, null, 2)}\n`,
+    `${JSON.stringify({ machine: m, command, failures, sections: results }, null, 2)}\n`,
   );
-  fs.writeFileSync(path.join(dir, 'latest.md'), md);
   console.log(md);
-  if (failure) console.error(`bench failed: ${failure}`);
-  return failure ? 1 : 0;
+  if (failures.length) console.error(`bench failed: ${failures.join('; ')}`);
+  return failures.length ? 1 : 0;
 }
 
 // Exit explicitly: a stray keep-alive socket must not hold the process open after the report.

@@ -1,7 +1,13 @@
 import { Kafka } from 'kafkajs';
 import { deadLetterTopic, Topics } from '@mnc/contracts';
-import { submitApplications, syntheticSubmission, waitUntilSettled, getApplication } from '@mnc/load-driver';
-import { effectCounts, Stack } from '@mnc/testing';
+import {
+  authorization,
+  getApplication,
+  submitApplications,
+  syntheticSubmission,
+  waitUntilSettled,
+} from '@mnc/load-driver';
+import { effectCounts, scanForPersonalData, Stack, testKafkaBrokers } from '@mnc/testing';
 
 /**
  * Six stage processes on real Kafka and Postgres, the encode lane writing real cards through pcscd.
@@ -9,7 +15,7 @@ import { effectCounts, Stack } from '@mnc/testing';
  * shipment, whatever was redelivered.
  */
 jest.setTimeout(15 * 60_000);
-const COUNT = Number(process.env.MNC_E2E_COUNT ?? 200);
+const COUNT = Number(process.env.MNC_E2E_COUNT ?? 100);
 
 function expectExactlyOnce(counts: Awaited<ReturnType<typeof effectCounts>>, ids: readonly string[]): void {
   for (const [effect, perApplication] of Object.entries(counts)) {
@@ -57,6 +63,8 @@ async function headersByTopic(
 
 describe('the pipeline on real Kafka, six processes', () => {
   let stack: Stack;
+  /** Every synthetic applicant this suite submitted, for the closing personal-data scan. */
+  const seeds: number[] = [];
 
   beforeAll(async () => {
     stack = await Stack.start(`mnc_e2e_${Date.now()}`);
@@ -69,12 +77,19 @@ describe('the pipeline on real Kafka, six processes', () => {
   it(`delivers ${COUNT} concurrently submitted applications, each exactly once`, async () => {
     const submitted = await submitApplications({
       baseUrl: stack.intakeUrl,
+      apiKey: stack.apiKey,
       count: COUNT,
       concurrency: 32,
       firstSeed: 1,
     });
+    seeds.push(...submitted.map((s) => s.seed));
     const ids = submitted.map((s) => s.id);
-    const settled = await waitUntilSettled({ baseUrl: stack.intakeUrl, ids, timeoutMs: 8 * 60_000 });
+    const settled = await waitUntilSettled({
+      baseUrl: stack.intakeUrl,
+      apiKey: stack.apiKey,
+      ids,
+      timeoutMs: 8 * 60_000,
+    });
 
     expect([...settled.values()].filter((v) => v.status === 'delivered')).toHaveLength(COUNT);
     expectExactlyOnce(await effectCounts(stack, ids), ids);
@@ -86,6 +101,7 @@ describe('the pipeline on real Kafka, six processes', () => {
     const before = await attempts();
     const submission = submitApplications({
       baseUrl: stack.intakeUrl,
+      apiKey: stack.apiKey,
       count: COUNT,
       concurrency: 32,
       firstSeed: 100_001,
@@ -102,8 +118,14 @@ describe('the pipeline on real Kafka, six processes', () => {
     await stack.startProcess('issuance-data');
     await stack.startProcess('encode-lane-1');
 
+    seeds.push(...(await submission).map((s) => s.seed));
     const ids = (await submission).map((s) => s.id);
-    const settled = await waitUntilSettled({ baseUrl: stack.intakeUrl, ids, timeoutMs: 8 * 60_000 });
+    const settled = await waitUntilSettled({
+      baseUrl: stack.intakeUrl,
+      apiKey: stack.apiKey,
+      ids,
+      timeoutMs: 8 * 60_000,
+    });
 
     expect([...settled.values()].filter((v) => v.status === 'delivered')).toHaveLength(COUNT);
     expectExactlyOnce(await effectCounts(stack, ids), ids);
@@ -142,12 +164,13 @@ describe('the pipeline on real Kafka, six processes', () => {
     // The stage keeps processing: an application submitted after the poison is delivered.
     const response = await fetch(`${stack.intakeUrl}/v1/applications`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authorization(stack.apiKey) },
       body: JSON.stringify(await syntheticSubmission(900_001)),
     });
+    seeds.push(900_001);
     const { id } = (await response.json()) as { id: string };
-    await waitUntilSettled({ baseUrl: stack.intakeUrl, ids: [id], timeoutMs: 120_000 });
-    expect((await getApplication(stack.intakeUrl, id)).status).toBe('delivered');
+    await waitUntilSettled({ baseUrl: stack.intakeUrl, apiKey: stack.apiKey, ids: [id], timeoutMs: 120_000 });
+    expect((await getApplication(stack.intakeUrl, id, stack.apiKey)).status).toBe('delivered');
 
     const parked = (await headersByTopic([deadLetterTopic('photo-screening')], poisonKey)).get(
       deadLetterTopic('photo-screening'),
@@ -161,11 +184,12 @@ describe('the pipeline on real Kafka, six processes', () => {
   it('carries one trace from the intake request to the delivery event', async () => {
     const response = await fetch(`${stack.intakeUrl}/v1/applications`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...authorization(stack.apiKey) },
       body: JSON.stringify(await syntheticSubmission(900_002)),
     });
+    seeds.push(900_002);
     const { id } = (await response.json()) as { id: string };
-    await waitUntilSettled({ baseUrl: stack.intakeUrl, ids: [id], timeoutMs: 120_000 });
+    await waitUntilSettled({ baseUrl: stack.intakeUrl, apiKey: stack.apiKey, ids: [id], timeoutMs: 120_000 });
 
     const headers = await headersByTopic(
       [Topics.applicationSubmitted, Topics.cardEncoded, Topics.cardDelivered],
@@ -174,5 +198,21 @@ describe('the pipeline on real Kafka, six processes', () => {
     const traceIds = [...headers.values()].map((h) => h['traceparent']?.split('-')[1]);
     expect(traceIds[0]).toMatch(/^[0-9a-f]{32}$/);
     expect(new Set(traceIds).size).toBe(1);
+  });
+
+  it('leaves none of the applicants personal data on any topic or in any log line', async () => {
+    const scan = await scanForPersonalData({
+      seeds,
+      brokers: testKafkaBrokers(),
+      logDirs: [stack.runDir],
+    });
+    console.log(
+      `security scan: ${scan.needles} values of ${seeds.length} applicants looked for in ${scan.recordsScanned} ` +
+        `records on ${scan.topicsScanned} topics and ${scan.logLinesScanned} lines of ${scan.logFiles} logs`,
+    );
+    // The scan must have seen this run's traffic and logs, or zero hits would prove nothing.
+    expect(scan.recordsScanned).toBeGreaterThan(seeds.length * 6);
+    expect(scan.logLinesScanned).toBeGreaterThan(seeds.length);
+    expect(scan.hits).toEqual([]);
   });
 });

@@ -48,7 +48,7 @@ describe('module boundaries', () => {
 
   it('refuses a domain lib importing an infrastructure lib', async () => {
     const problems = await lintAs(
-      'libs/domain/issuance/src/cross-import.ts',
+      'libs/domain/capacity/src/cross-import.ts',
       "import { KafkaBus } from '@mnc/messaging';\nexport const bus = KafkaBus;\n",
     );
     expect(problems.map((p) => p.message).join('\n')).toMatch(/type:domain/);

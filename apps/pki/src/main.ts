@@ -1,4 +1,4 @@
-// The certificate authority arrives with the issuance-data/PKI issue. Until then this app has nothing to
-// run, and says so rather than pretending to serve.
-process.stderr.write('pki: not built yet (see the issuance-data and PKI issue); exiting.\n');
-process.exit(2);
+import { runStageProcess } from '@mnc/stage-runtime';
+import { pkiStage } from '@mnc/pki-service';
+
+void runStageProcess('pki', [pkiStage]);

@@ -2,7 +2,8 @@
 //   POST /cards/blank          {"profile"?: "legacy-rsa2048" | "next-gen"}  → 201 {serial, present}
 //   POST /cards/:serial/insert                                             → 200 {serial, present}
 //   POST /eject                                                            → 200 {ejected: serial | null}
-//   GET  /cards/:serial                                                    → 200 summary (no file contents)
+//   GET  /cards/:serial       → 200 summary: files (no contents), PIN objects (set, tries left; never the
+//                                value), key objects (generated or not; never the key), life-cycle state
 // Errors are JSON {error: code, message}.
 import http from 'node:http';
 import { AddressInfo } from 'node:net';

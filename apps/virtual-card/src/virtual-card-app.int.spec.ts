@@ -3,11 +3,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CardChannel, CardRemovedError, listPcscReaders, PcscStation } from '@mnc/pcsc';
+import { CardSession, JPKI_FID } from '@mnc/card-profiles';
+import { CardChannel, CardRemovedError, PcscStation } from '@mnc/pcsc';
 import { CardCommand, fromHex, hex, parseResponseApdu, SW } from '@mnc/virtual-card';
+import { acquireVpcdSlot, VpcdSlot } from './testing/vpcd-slot';
 import { RunningVirtualCardApp, startVirtualCardApp } from './virtual-card-app';
-
-const READER = 'Virtual PCD 00 00';
 
 async function call(app: RunningVirtualCardApp, method: string, route: string, body?: unknown) {
   const response = await fetch(`http://127.0.0.1:${app.httpPort}${route}`, {
@@ -28,28 +28,24 @@ describe('virtual-card app', () => {
   let stateDir: string;
   let app: RunningVirtualCardApp;
   let station: PcscStation;
+  let slot: VpcdSlot;
   const start = () =>
     startVirtualCardApp(
-      { stateDir, httpPort: 0, vpcdHost: '127.0.0.1', vpcdPort: 35963, insertTimeoutMs: 3000 },
+      { stateDir, httpPort: 0, vpcdHost: '127.0.0.1', vpcdPort: slot.port, insertTimeoutMs: 3000 },
       () => undefined,
     );
 
+  // A free vpcd slot (empty reader), shared with the other pcscd tests of the repository.
   beforeAll(async () => {
-    const readers = await listPcscReaders({ expectPrefix: READER, timeoutMs: 3000 }).catch(
-      (error: unknown) => {
-        throw new Error(
-          `pcscd is not reachable: start it (\`pcscd\`) before the integration tests. ${String(error)}`,
-        );
-      },
-    );
-    if (!readers.some((name) => name.startsWith(READER)))
-      throw new Error(`pcscd has no "${READER}" reader; install vsmartcard-vpcd`);
-  });
+    slot = await acquireVpcdSlot();
+  }, 150_000);
+
+  afterAll(() => slot?.release());
 
   beforeEach(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'virtual-cards-'));
     app = await start();
-    station = new PcscStation({ readerName: READER });
+    station = new PcscStation({ readerName: slot.reader });
   });
 
   afterEach(async () => {
@@ -131,6 +127,40 @@ describe('virtual-card app', () => {
     expect(hex(await expectOk(channel, CardCommand.readBinary(0, 17)))).toBe(
       'FF100C313233343536373839303132FFFF',
     );
+  });
+
+  it('keeps PIN tries and on-card keys in the state directory across a restart of the process', async () => {
+    const { body } = await call(app, 'POST', '/cards/blank', { profile: 'next-gen' });
+    const serial = String(body['serial']);
+    let channel = await station.waitForCard(5000);
+    let session = new CardSession((apdu) => channel.transmit(apdu));
+    await session.selectApplication('jpki');
+    const generated = await session.generateKeyPair(JPKI_FID.CARD_AUTHENTICATION_KEY);
+    await session.changeReferenceData(JPKI_FID.AUTHENTICATION_PIN, '1357');
+    await session.closePersonalisation();
+    await session.selectApplication('jpki');
+    expect(await session.verify(JPKI_FID.AUTHENTICATION_PIN, '0000')).toEqual({
+      verified: false,
+      triesLeft: 2,
+    });
+    await channel.close();
+    await app.stop();
+
+    app = await start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await call(app, 'POST', `/cards/${serial}/insert`);
+    channel = await station.waitForCard(5000);
+    session = new CardSession((apdu) => channel.transmit(apdu));
+    await session.selectApplication('jpki');
+    expect(await session.triesLeft(JPKI_FID.AUTHENTICATION_PIN)).toBe(2);
+    expect(await session.publicKey(JPKI_FID.CARD_AUTHENTICATION_KEY)).toEqual(generated);
+    const summary = await call(app, 'GET', `/cards/${serial}`);
+    const jpki = (summary.body['applications'] as { name: string; pins: unknown[]; keys: unknown[] }[]).find(
+      (ap) => ap.name === 'jpki',
+    );
+    expect(jpki?.pins).toContainEqual({ fid: '0018', set: true, triesLeft: 2 });
+    expect(jpki?.keys).toContainEqual({ fid: '001C', algorithm: 'ec-p256', generated: true });
+    expect(JSON.stringify(summary.body)).not.toMatch(/1357|privateKey/);
   });
 
   it('answers 404 for a serial it has no state for', async () => {

@@ -53,6 +53,11 @@ const PAYLOADS: { [T in EventType]: PayloadOf<T> } = {
     reasons: [{ code: 'EYES_CLOSED', message: 'Both eyes must be open.' }],
     decision: 'automatic',
   },
+  'photo.review-requested': {
+    applicationId: APPLICATION_ID,
+    reasons: [{ code: 'SHADOWS', message: 'The face is lit unevenly.' }],
+    kind: 'quality',
+  },
   'issuance-data.generated': {
     ...routing,
     cardId: CARD_ID,
@@ -88,6 +93,37 @@ const PAYLOADS: { [T in EventType]: PayloadOf<T> } = {
     cardId: CARD_ID,
     shipmentId: SHIPMENT_ID,
     deliveredAt: '2026-04-05T12:00:00Z',
+  },
+  'card.handed-over': {
+    applicationId: APPLICATION_ID,
+    municipalityCode: '271004',
+    identityCheckedBy: 'staff-0042',
+    handedOverAt: '2026-04-06T10:00:00+09:00',
+  },
+  'card.loss-reported': {
+    applicationId: APPLICATION_ID,
+    reissueApplicationId: '01936f31-2222-7ddd-8eee-0123456789ab',
+    reportedAt: '2026-05-01T09:00:00Z',
+  },
+  'card.found-reported': { applicationId: APPLICATION_ID, reportedAt: '2026-05-02T09:00:00Z' },
+  'card.holder-deceased': { applicationId: APPLICATION_ID, notifiedAt: '2026-06-01T09:00:00Z' },
+  'card.lifecycle-changed': {
+    applicationId: APPLICATION_ID,
+    cardId: CARD_ID,
+    from: 'suspended',
+    to: 'permanently-lost',
+    command: 'declare-permanently-lost',
+    certificates: { action: 'revoke', reason: 'keyCompromise' },
+    replacementCardId: '01936f32-3333-7eee-8fff-0123456789ab',
+    changedAt: '2026-05-03T09:00:00Z',
+  },
+  'shipment.tracking-updated': {
+    applicationId: APPLICATION_ID,
+    cardId: CARD_ID,
+    shipmentId: SHIPMENT_ID,
+    trackingNumber: '4455-6677-8899',
+    status: 'in-transit',
+    at: '2026-04-04T12:00:00Z',
   },
 };
 

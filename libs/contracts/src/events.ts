@@ -70,21 +70,43 @@ const PhotoAccepted = Type.Object(
     photo: BlobRefSchema,
     width: Type.Integer({ minimum: 1 }),
     height: Type.Integer({ minimum: 1 }),
+    printImage: Type.Optional(BlobRefSchema),
+    decision: Type.Union([Type.Literal('automatic'), Type.Literal('reviewer')]),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'photo: the chip image (baseline JPEG 420×540, 24-bit colour, no metadata, at most 24,000 bytes), ' +
+      'width × height its size; printImage: the card-face print image (JPEG, 35:45).',
+  },
+);
+
+const PhotoReason = Type.Object({
+  code: Type.String({ pattern: '^[A-Z_]+$' }),
+  message: Type.String({ maxLength: 500, description: 'English, for the applicant.' }),
+  messageJa: Type.Optional(Type.String({ maxLength: 500, description: 'Japanese, for the applicant.' })),
+});
+
+const PhotoRejected = Type.Object(
+  {
+    applicationId: ApplicationId,
+    reasons: Type.Array(PhotoReason, { minItems: 1 }),
     decision: Type.Union([Type.Literal('automatic'), Type.Literal('reviewer')]),
   },
   { additionalProperties: false },
 );
 
-const PhotoRejected = Type.Object(
+const PhotoReviewRequested = Type.Object(
   {
     applicationId: ApplicationId,
-    reasons: Type.Array(
-      Type.Object({ code: Type.String({ pattern: '^[A-Z_]+$' }), message: Type.String({ maxLength: 500 }) }),
-      { minItems: 1 },
-    ),
-    decision: Type.Union([Type.Literal('automatic'), Type.Literal('reviewer')]),
+    reasons: Type.Array(PhotoReason, { minItems: 1 }),
+    /** quality: a check was borderline or a model unsure; audit: a random sample of an accepted photo. */
+    kind: Type.Union([Type.Literal('quality'), Type.Literal('audit')]),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    description: 'The photo waits for a person; photo.accepted or photo.rejected follows the decision.',
+  },
 );
 
 const IssuanceDataGenerated = Type.Object(
@@ -143,6 +165,107 @@ const CardDelivered = Type.Object(
   { additionalProperties: false },
 );
 
+const CardHandedOver = Type.Object(
+  {
+    applicationId: ApplicationId,
+    municipalityCode: MunicipalityCode,
+    identityCheckedBy: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'Staff id of the official who checked the holder at the counter.',
+    }),
+    handedOverAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const CardLossReported = Type.Object(
+  {
+    applicationId: Type.String({ format: 'uuid', description: 'The application of the card reported lost.' }),
+    reissueApplicationId: Type.String({
+      format: 'uuid',
+      description: 'The express reissue application intake created for the replacement card.',
+    }),
+    reportedAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const CardFoundReported = Type.Object(
+  {
+    applicationId: Type.String({ format: 'uuid', description: 'The application of the card found again.' }),
+    reportedAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const CardHolderDeceased = Type.Object(
+  {
+    applicationId: Type.String({ format: 'uuid', description: 'The application of a card of the deceased.' }),
+    notifiedAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const CardLifecycleState = Type.Union(
+  [
+    'encoded',
+    'set-up',
+    'dispatched',
+    'delivered',
+    'in-use',
+    'returned-to-sender',
+    'suspended',
+    'permanently-lost',
+    'revoked',
+    'expired',
+  ].map((s) => Type.Literal(s)),
+);
+
+const CardLifecycleChanged = Type.Object(
+  {
+    applicationId: ApplicationId,
+    cardId: CardId,
+    from: CardLifecycleState,
+    to: CardLifecycleState,
+    command: Type.String({ pattern: '^[a-z-]+$', maxLength: 40 }),
+    certificates: Type.Object(
+      {
+        action: Type.Union([
+          Type.Literal('none'),
+          Type.Literal('hold'),
+          Type.Literal('release'),
+          Type.Literal('revoke'),
+        ]),
+        reason: Type.Optional(Type.String({ pattern: '^[a-zA-Z]+$', description: 'RFC 5280 reason name.' })),
+        subReason: Type.Optional(Type.Literal('death')),
+      },
+      { additionalProperties: false },
+    ),
+    replacementCardId: Type.Optional(CardId),
+    changedAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
+const ShipmentTrackingUpdated = Type.Object(
+  {
+    applicationId: ApplicationId,
+    cardId: CardId,
+    shipmentId: Type.String({ format: 'uuid' }),
+    trackingNumber: Type.String({ minLength: 1, maxLength: 40 }),
+    status: Type.Union([
+      Type.Literal('accepted'),
+      Type.Literal('in-transit'),
+      Type.Literal('delivery-attempted'),
+      Type.Literal('delivered'),
+      Type.Literal('returned-to-sender'),
+    ]),
+    at: Timestamp,
+  },
+  { additionalProperties: false },
+);
+
 interface CatalogueEntry {
   readonly topic: TopicName;
   readonly version: number;
@@ -161,11 +284,18 @@ export interface EventPayloads {
   'application.cancelled': Static<typeof ApplicationCancelled>;
   'photo.accepted': Static<typeof PhotoAccepted>;
   'photo.rejected': Static<typeof PhotoRejected>;
+  'photo.review-requested': Static<typeof PhotoReviewRequested>;
   'issuance-data.generated': Static<typeof IssuanceDataGenerated>;
   'card.encoded': Static<typeof CardEncoded>;
   'card.ready-for-dispatch': Static<typeof CardReadyForDispatch>;
   'card.dispatched': Static<typeof CardDispatched>;
   'card.delivered': Static<typeof CardDelivered>;
+  'card.handed-over': Static<typeof CardHandedOver>;
+  'card.loss-reported': Static<typeof CardLossReported>;
+  'card.found-reported': Static<typeof CardFoundReported>;
+  'card.holder-deceased': Static<typeof CardHolderDeceased>;
+  'card.lifecycle-changed': Static<typeof CardLifecycleChanged>;
+  'shipment.tracking-updated': Static<typeof ShipmentTrackingUpdated>;
 }
 export type EventType = keyof EventPayloads;
 export type PayloadOf<T extends EventType> = EventPayloads[T];
@@ -196,6 +326,12 @@ export const EventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
     'The photo failed screening; reasons the applicant can act on.',
     PhotoRejected,
   ),
+  'photo.review-requested': entry(
+    Topics.photoReviewRequested,
+    'photo-screening',
+    'The photo went to a person (borderline quality or an audit sample); the application waits for review.',
+    PhotoReviewRequested,
+  ),
   'issuance-data.generated': entry(
     Topics.issuanceDataGenerated,
     'issuance-data',
@@ -225,6 +361,42 @@ export const EventCatalogue: { readonly [T in EventType]: CatalogueEntry } = {
     'delivery',
     'The carrier confirmed delivery of the card.',
     CardDelivered,
+  ),
+  'card.handed-over': entry(
+    Topics.cardHandedOver,
+    'intake',
+    'The municipal counter handed a card over to its holder after an identity check.',
+    CardHandedOver,
+  ),
+  'card.loss-reported': entry(
+    Topics.cardLossReported,
+    'intake',
+    'A card was reported lost; an express reissue application was created for its replacement.',
+    CardLossReported,
+  ),
+  'card.found-reported': entry(
+    Topics.cardFoundReported,
+    'intake',
+    'A card reported lost was found again by its holder.',
+    CardFoundReported,
+  ),
+  'card.holder-deceased': entry(
+    Topics.cardHolderDeceased,
+    'intake',
+    'The holder of a card died (death notification from the resident register).',
+    CardHolderDeceased,
+  ),
+  'card.lifecycle-changed': entry(
+    Topics.cardLifecycleChanged,
+    'pre-delivery',
+    'A card moved in its lifecycle, with what happens to its certificates; pre-delivery owns the lifecycle.',
+    CardLifecycleChanged,
+  ),
+  'shipment.tracking-updated': entry(
+    Topics.shipmentTrackingUpdated,
+    'delivery',
+    'The carrier reported a tracking status of a shipment (signed webhook).',
+    ShipmentTrackingUpdated,
   ),
 };
 export const EVENT_TYPES = Object.keys(EventCatalogue) as EventType[];

@@ -9,11 +9,18 @@ export const Topics = {
   applicationCancelled: 'mnc.application.cancelled.v1',
   photoAccepted: 'mnc.photo.accepted.v1',
   photoRejected: 'mnc.photo.rejected.v1',
+  photoReviewRequested: 'mnc.photo.review-requested.v1',
   issuanceDataGenerated: 'mnc.issuance-data.generated.v1',
   cardEncoded: 'mnc.card.encoded.v1',
   cardReadyForDispatch: 'mnc.card.ready-for-dispatch.v1',
   cardDispatched: 'mnc.card.dispatched.v1',
   cardDelivered: 'mnc.card.delivered.v1',
+  cardHandedOver: 'mnc.card.handed-over.v1',
+  cardLossReported: 'mnc.card.loss-reported.v1',
+  cardFoundReported: 'mnc.card.found-reported.v1',
+  cardHolderDeceased: 'mnc.card.holder-deceased.v1',
+  cardLifecycleChanged: 'mnc.card.lifecycle-changed.v1',
+  shipmentTrackingUpdated: 'mnc.shipment.tracking-updated.v1',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

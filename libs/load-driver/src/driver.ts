@@ -30,6 +30,11 @@ export async function syntheticSubmission(seed: number): Promise<Record<string, 
     route: application.route,
     cardProfile: application.cardProfile,
     applicant: application.applicant,
+    // A counter application records the official who checked identity; a paper form, the operator.
+    ...(application.channel === 'counter'
+      ? { identityCheck: { officialId: 'staff-0001', officialName: '窓口 担当', document: 'my-number-card' } }
+      : {}),
+    ...(application.channel === 'paper' ? { keyedBy: { officialId: 'operator-0001' } } : {}),
     photo: { mediaType: application.portrait.mediaType, data: application.portrait.bytes.toString('base64') },
   };
 }
@@ -53,6 +58,8 @@ export async function submitApplications(options: {
   readonly concurrency: number;
   readonly firstSeed?: number;
   readonly onSubmitted?: (done: number) => void;
+  /** The intake API key (MNC_API_CLIENTS); the embedded development mode needs none. */
+  readonly apiKey?: string;
 }): Promise<SubmittedApplication[]> {
   const seeds = Array.from({ length: options.count }, (_, i) => (options.firstSeed ?? 1) + i);
   // Build bodies first so image generation does not count against the pipeline.
@@ -64,26 +71,63 @@ export async function submitApplications(options: {
   );
   const submitted: SubmittedApplication[] = [];
   await pool(seeds, options.concurrency, async (seed) => {
-    const response = await fetch(`${options.baseUrl}/v1/applications`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': `synthetic-${seed}-${options.count}`,
-      },
-      body: bodies.get(seed),
-    });
-    const body = (await response.json()) as { id?: string; title?: string };
-    if (response.status !== 201 && response.status !== 200) {
-      throw new DriverError(`submission of seed ${seed} failed with ${response.status}: ${body.title ?? ''}`);
-    }
-    submitted.push({ id: body.id!, seed });
+    const id = await submitWithRetry(
+      options.baseUrl,
+      `synthetic-${seed}-${options.count}`,
+      bodies.get(seed)!,
+      seed,
+      options.apiKey,
+    );
+    submitted.push({ id, seed });
     options.onSubmitted?.(submitted.length);
   });
   return submitted;
 }
 
-export async function getApplication(baseUrl: string, id: string): Promise<ApplicationView> {
-  const response = await fetch(`${baseUrl}/v1/applications/${id}`);
+/**
+ * A municipal system's submission: a network error or a 5xx (intake restarting, the database failing over)
+ * is retried with the same Idempotency-Key, which makes the retry safe; a 4xx is final.
+ */
+async function submitWithRetry(
+  baseUrl: string,
+  idempotencyKey: string,
+  body: string,
+  seed: number,
+  apiKey?: string,
+): Promise<string> {
+  const deadline = Date.now() + 5 * 60_000;
+  for (let attempt = 1; ; attempt++) {
+    let failure: string;
+    try {
+      const response = await fetch(`${baseUrl}/v1/applications`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+          ...authorization(apiKey),
+        },
+        body,
+      });
+      const answer = (await response.json().catch(() => ({}))) as { id?: string; title?: string };
+      if ((response.status === 201 || response.status === 200) && answer.id) return answer.id;
+      failure = `${response.status}: ${answer.title ?? ''}`;
+      if (response.status < 500) throw new DriverError(`submission of seed ${seed} failed with ${failure}`);
+    } catch (error) {
+      if (!(error instanceof TypeError)) throw error;
+      failure = error.message;
+    }
+    if (Date.now() > deadline) throw new DriverError(`submission of seed ${seed} kept failing: ${failure}`);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * attempt)));
+  }
+}
+
+/** The header intake's API key goes in. */
+export function authorization(apiKey?: string): Record<string, string> {
+  return apiKey ? { authorization: `Bearer ${apiKey}` } : {};
+}
+
+export async function getApplication(baseUrl: string, id: string, apiKey?: string): Promise<ApplicationView> {
+  const response = await fetch(`${baseUrl}/v1/applications/${id}`, { headers: authorization(apiKey) });
   if (response.status !== 200) throw new DriverError(`GET application ${id} answered ${response.status}`);
   return (await response.json()) as ApplicationView;
 }
@@ -95,6 +139,7 @@ export async function waitUntilSettled(options: {
   readonly timeoutMs: number;
   readonly pollIntervalMs?: number;
   readonly onProgress?: (settled: number) => void;
+  readonly apiKey?: string;
 }): Promise<Map<string, ApplicationView>> {
   const settled = new Map<string, ApplicationView>();
   const deadline = Date.now() + options.timeoutMs;
@@ -103,7 +148,7 @@ export async function waitUntilSettled(options: {
     const stillPending: string[] = [];
     await pool(pending, 8, async (id) => {
       try {
-        const view = await getApplication(options.baseUrl, id);
+        const view = await getApplication(options.baseUrl, id, options.apiKey);
         if (SETTLED_STATUSES.has(view.status)) settled.set(id, view);
         else stillPending.push(id);
       } catch (error) {

@@ -38,6 +38,7 @@ import {
   BLOB_STORE,
   DATA_SOURCE,
   ENVELOPE_CIPHER,
+  PERSONALISATION_CIPHER,
   LOGGER,
   MESSAGE_BUS,
   METRICS,
@@ -176,6 +177,10 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
           { provide: MESSAGE_BUS, useValue: bus },
           { provide: BLOB_STORE, useValue: blobStore },
           { provide: ENVELOPE_CIPHER, useValue: cipher },
+          {
+            provide: PERSONALISATION_CIPHER,
+            useValue: new EnvelopeCipher({ current: config.personalisationKey }),
+          },
           { provide: LOGGER, useValue: logger },
           { provide: METRICS, useValue: metrics.registry },
           { provide: HEALTH, useValue: health },
@@ -199,6 +204,8 @@ export async function startPipeline(options: StartPipelineOptions): Promise<Runn
       logger: new PinoNestLogger(logger),
       abortOnError: false,
       bodyParser: true,
+      // Webhook signatures are checked over the exact bytes received (request.rawBody).
+      rawBody: true,
     });
     app.useGlobalFilters(
       new ProblemDetailsFilter((error, request) =>

@@ -3,7 +3,14 @@ import type { EventHandlers } from '@mnc/messaging';
 import type { ServiceStore } from '@mnc/persistence';
 
 export type StageName =
-  'intake' | 'photo-screening' | 'issuance-data' | 'encode-lane' | 'pre-delivery' | 'delivery';
+  | 'intake'
+  | 'photo-screening'
+  | 'issuance-data'
+  | 'encode-lane'
+  | 'pre-delivery'
+  | 'delivery'
+  | 'operator-dashboard'
+  | 'pki';
 
 /** A stage's event handlers, provided by the stage's Nest module so they can use its services. */
 export interface StageConsumer {

@@ -4,5 +4,7 @@ export const DATA_SOURCE = Symbol('DATA_SOURCE');
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 export const BLOB_STORE = Symbol('BLOB_STORE');
 export const ENVELOPE_CIPHER = Symbol('ENVELOPE_CIPHER');
+/** EnvelopeCipher with the personalisation key: seals and opens personalisation bundles. */
+export const PERSONALISATION_CIPHER = Symbol('PERSONALISATION_CIPHER');
 export const LOGGER = Symbol('LOGGER');
 export const METRICS = Symbol('METRICS');

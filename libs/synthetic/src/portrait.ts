@@ -52,6 +52,15 @@ export async function syntheticPortrait(
   return { bytes, mediaType: 'image/jpeg', width, height };
 }
 
+/** Scales an #rrggbb colour's channels by `factor` (clamped): soft light on a rounded face, as in a photo. */
+function shade(hex: string, factor: number): string {
+  const channel = (i: number) =>
+    Math.min(255, Math.round(parseInt(hex.slice(i, i + 2), 16) * factor))
+      .toString(16)
+      .padStart(2, '0');
+  return `#${channel(1)}${channel(3)}${channel(5)}`;
+}
+
 /** The SVG behind {@link syntheticPortrait}, drawn in a 600×800 view box. */
 export function portraitSvg(rng: Rng, width = 600, height = 800): string {
   // Draw every random choice first and in a fixed order, so the output size never changes the face.
@@ -77,15 +86,21 @@ export function portraitSvg(rng: Rng, width = 600, height = 800): string {
   <ellipse cx="300" cy="${340 - hairVolume / 2}" rx="${faceRx + hairVolume}" ry="${250 + hairVolume / 2}" fill="${hair}"/>
   <ellipse cx="${300 - faceRx + 4}" cy="390" rx="22" ry="44" fill="${skin}"/>
   <ellipse cx="${300 + faceRx - 4}" cy="390" rx="22" ry="44" fill="${skin}"/>
-  <ellipse cx="300" cy="413" rx="${faceRx}" ry="${faceRy}" fill="${skin}"/>
+  <defs>
+    <radialGradient id="face-light" cx="50%" cy="42%" r="62%">
+      <stop offset="0" stop-color="${shade(skin, 1.06)}"/>
+      <stop offset="1" stop-color="${shade(skin, 0.8)}"/>
+    </radialGradient>
+  </defs>
+  <ellipse cx="300" cy="413" rx="${faceRx}" ry="${faceRy}" fill="url(#face-light)"/>
   <path d="M${300 - faceRx - 2},330 C${300 - faceRx},40 ${300 + faceRx},40 ${300 + faceRx + 2},330 C${300 + faceRx / 2},215 ${300 - faceRx / 2},215 ${300 - faceRx - 2},330 Z" fill="${hair}"/>
   <g stroke="${hair}" stroke-width="9" stroke-linecap="round" fill="none">
     <path d="M${300 - eyeGap - 34},${eyeY - 38} Q${300 - eyeGap},${eyeY - 50} ${300 - eyeGap + 32},${eyeY - 38}"/>
     <path d="M${300 + eyeGap - 32},${eyeY - 38} Q${300 + eyeGap},${eyeY - 50} ${300 + eyeGap + 34},${eyeY - 38}"/>
   </g>
   <g>
-    <ellipse cx="${300 - eyeGap}" cy="${eyeY}" rx="30" ry="15" fill="#fbfbf8"/>
-    <ellipse cx="${300 + eyeGap}" cy="${eyeY}" rx="30" ry="15" fill="#fbfbf8"/>
+    <ellipse cx="${300 - eyeGap}" cy="${eyeY}" rx="30" ry="15" fill="#ece9e4"/>
+    <ellipse cx="${300 + eyeGap}" cy="${eyeY}" rx="30" ry="15" fill="#ece9e4"/>
     <circle cx="${300 - eyeGap}" cy="${eyeY}" r="12" fill="${eye}"/>
     <circle cx="${300 + eyeGap}" cy="${eyeY}" r="12" fill="${eye}"/>
     <circle cx="${300 - eyeGap}" cy="${eyeY}" r="5.5" fill="#050505"/>

@@ -54,6 +54,13 @@ export function samplePayload<T extends EventType>(type: T, applicationId: strin
       ],
       decision: 'reviewer',
     },
+    'photo.review-requested': {
+      applicationId,
+      reasons: [
+        { code: 'AUDIT_SAMPLE', message: 'A random share of accepted photos is checked by a person.' },
+      ],
+      kind: 'audit',
+    },
     'issuance-data.generated': {
       ...routing,
       cardId,
@@ -89,6 +96,36 @@ export function samplePayload<T extends EventType>(type: T, applicationId: strin
       cardId,
       shipmentId: '01936f2e-8000-7000-8000-000000000001',
       deliveredAt: '2026-04-06T14:30:00Z',
+    },
+    'card.handed-over': {
+      applicationId,
+      municipalityCode: '131016',
+      identityCheckedBy: 'staff-0007',
+      handedOverAt: '2026-04-07T10:00:00+09:00',
+    },
+    'card.loss-reported': {
+      applicationId,
+      reissueApplicationId: '01936f2e-8000-7000-8000-000000000002',
+      reportedAt: '2026-05-01T09:00:00Z',
+    },
+    'card.found-reported': { applicationId, reportedAt: '2026-05-02T09:00:00Z' },
+    'card.holder-deceased': { applicationId, notifiedAt: '2026-06-01T09:00:00Z' },
+    'card.lifecycle-changed': {
+      applicationId,
+      cardId,
+      from: 'in-use',
+      to: 'suspended',
+      command: 'report-lost',
+      certificates: { action: 'hold', reason: 'certificateHold' },
+      changedAt: '2026-05-01T09:00:01Z',
+    },
+    'shipment.tracking-updated': {
+      applicationId,
+      cardId,
+      shipmentId: '01936f2e-8000-7000-8000-000000000001',
+      trackingNumber: '1234-5678-9012',
+      status: 'in-transit',
+      at: '2026-04-05T12:00:00Z',
     },
   };
   return payloads[type];

@@ -4,3 +4,6 @@ export * from './services';
 export * from './postgres';
 export * from './event-fixtures';
 export * from './stack';
+export * from './faults';
+export * from './personal-data-scan';
+export * from './personalisation-fixture';

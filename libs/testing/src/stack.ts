@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
@@ -18,6 +18,7 @@ function repositoryRoot(): string {
 }
 const root = repositoryRoot();
 export const STAGES = [
+  'pki',
   'intake',
   'photo-screening',
   'issuance-data',
@@ -28,8 +29,11 @@ export const STAGES = [
 ] as const;
 export type StageProcess = (typeof STAGES)[number];
 type ProcessName = StageProcess | 'virtual-card-1' | 'virtual-card-2';
+/** Any process of the stack: a stage or a lane's virtual card. */
+export type StackProcess = ProcessName;
 
 const PORTS: Record<ProcessName, number> = {
+  pki: 3108,
   intake: 3101,
   'photo-screening': 3102,
   'issuance-data': 3103,
@@ -41,6 +45,8 @@ const PORTS: Record<ProcessName, number> = {
   'virtual-card-2': 35982,
 };
 
+/** Every process of a stack: the stages and the lanes' virtual cards. */
+export const STACK_PROCESSES = Object.keys(PORTS) as StackProcess[];
 /** The ports a running stack holds, so a caller can tell whether another stack is up. */
 export const STACK_PORTS: readonly number[] = Object.values(PORTS);
 /** The apps a stack runs, as named by their dist/apps folder. */
@@ -59,8 +65,11 @@ const LANES = [1, 2].map((n) => ({
 const ADMIN_URL = process.env.MNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export class Stack {
+  readonly root = root;
   readonly runDir: string;
   readonly databaseUrl: string;
+  /** Intake API key of this run's national test client (every municipality): pass it to the load driver. */
+  readonly apiKey = `e2e-${randomBytes(24).toString('base64url')}`;
   private readonly processes = new Map<ProcessName, ChildProcess>();
   private readonly env: Record<string, string>;
 
@@ -78,9 +87,22 @@ export class Stack {
       DATABASE_POOL_SIZE: '5',
       MNC_MASTER_KEY: randomBytes(32).toString('hex'),
       MNC_LOOKUP_KEY: randomBytes(32).toString('base64'),
+      MNC_API_CLIENTS: JSON.stringify([
+        {
+          id: 'e2e-driver',
+          municipalities: ['*'],
+          keySha256: [createHash('sha256').update(this.apiKey).digest('hex')],
+        },
+      ]),
       BLOB_DIR: path.join(this.runDir, 'blobs'),
       LOG_LEVEL: 'info',
       ENCODER_STATION: 'pcsc',
+      // The CA's own process: issuance-data signs chip data there, the lanes certify card keys and revoke
+      // spoiled attempts, pre-delivery holds and revokes.
+      PKI_URL: `http://127.0.0.1:${PORTS.pki}/`,
+      // Both lanes take jobs from one BullMQ queue in Redis; a pool of the run's own, so a leftover queue of
+      // an earlier (killed) run never feeds this one.
+      LANE_POOL: name.replace(/_/g, '-'),
     };
   }
 
@@ -158,6 +180,20 @@ export class Stack {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+    // Deliberately down: not a crash for reviveCrashed to restart.
+    this.processes.delete(name);
+  }
+
+  /**
+   * Starts again every process that exited on its own, as a supervisor (systemd, Kubernetes) would, and
+   * names them: the chaos suite reports a service that dies of an outage instead of riding it out.
+   */
+  async reviveCrashed(): Promise<StackProcess[]> {
+    const crashed = [...this.processes].filter(
+      ([, child]) => child.exitCode !== null || child.signalCode !== null,
+    );
+    for (const [name] of crashed) await this.startProcess(name);
+    return crashed.map(([name]) => name);
   }
 
   async restart(name: ProcessName): Promise<void> {

@@ -7,8 +7,10 @@ import {
   parseIsoDate,
   tryParseIsoDate,
 } from './local-date';
+import { EARLIEST_ERA_DATE } from './era';
 import { isPrefecture, prefectureCode } from './prefectures';
-import { isKatakana, textProblem } from './text';
+import { isPassportSpelling, passportHepburn } from './romaji';
+import { codePointLength, isKatakana, normalizeText, textProblem } from './text';
 import {
   type DomainValidationError,
   DomainValidationFailed,
@@ -29,7 +31,28 @@ export interface Address {
   readonly postalCode: string;
 }
 
-/** The applicant as the walking skeleton knows them. Later issues add alias, former surname, romaji, ... */
+/** A name in Latin letters as a passport writes it (upper case, no long-vowel marks). */
+export interface RomajiName {
+  readonly familyName: string;
+  readonly givenName: string;
+}
+
+/** 通称: a registered alias (foreign residents, mostly), printed beside the legal name. */
+export interface Alias {
+  readonly name: string;
+  readonly kana: string;
+}
+
+/** 旧氏: a former surname the applicant asked to have printed (married name change). */
+export interface FormerSurname {
+  readonly familyName: string;
+  readonly familyNameKana: string;
+}
+
+/**
+ * The applicant as the card face needs them. The optional fields are optional in stored records written
+ * before they existed; {@link validateApplicant} always fills `romaji`.
+ */
 export interface Applicant {
   readonly familyName: string;
   readonly givenName: string;
@@ -41,7 +64,13 @@ export interface Applicant {
   /** Six digits with check digit: the municipality the applicant is registered in. */
   readonly localGovernmentCode: string;
   readonly myNumber: string;
+  readonly romaji?: RomajiName;
+  readonly alias?: Alias;
+  readonly formerSurname?: FormerSurname;
 }
+
+/** What validation returns: the romaji name is always there, from the passport or derived from the furigana. */
+export type ValidApplicant = Applicant & { readonly romaji: RomajiName };
 
 /**
  * Project bounds in code points, to keep absurd input out of the pipeline; they are not statutory limits
@@ -52,6 +81,7 @@ export const APPLICANT_TEXT_LIMITS = {
   kana: 100,
   municipality: 50,
   addressLine: 200,
+  romaji: 100,
 } as const;
 
 export interface ApplicantValidationContext {
@@ -66,16 +96,20 @@ const TWELVE_DIGITS = /^\d{12}$/;
 /**
  * Checks untrusted input field by field and returns every problem found (one per field: the first rule it
  * breaks). On success the value is a fresh `Applicant` holding only the known fields.
+ *
+ * Romaji: `passportSpelling` (the applicant's passport, when they have one) decides the printed romaji, and a
+ * `romaji` sent beside it must match it. Without a passport, `romaji` may be omitted (it is derived from the
+ * furigana in passport Hepburn) or must equal that derivation.
  */
 export function validateApplicant(
   input: unknown,
   context: ApplicantValidationContext,
-): ValidationResult<Applicant> {
+): ValidationResult<ValidApplicant> {
   const today = parseIsoDate(context.today, 'context.today');
   if (!isRecord(input)) return { ok: false, errors: [{ field: 'applicant', code: 'NOT_AN_OBJECT' }] };
 
   const errors: DomainValidationError[] = [];
-  const check = (field: string, problem: ValidationCode | undefined) => {
+  const check: Check = (field, problem) => {
     if (problem) errors.push({ field: `applicant.${field}`, code: problem });
   };
   check('familyName', textProblem(input['familyName'], APPLICANT_TEXT_LIMITS.name));
@@ -97,7 +131,19 @@ export function validateApplicant(
   check('localGovernmentCode', localGovernmentCodeProblem(input['localGovernmentCode'], prefecture));
   check('myNumber', myNumberProblem(input['myNumber']));
 
-  if (errors.length > 0) return { ok: false, errors };
+  const alias = optionalObject(input['alias'], 'alias', check);
+  if (alias) {
+    check('alias.name', textProblem(alias['name'], APPLICANT_TEXT_LIMITS.name));
+    check('alias.kana', kanaProblem(alias['kana']));
+  }
+  const formerSurname = optionalObject(input['formerSurname'], 'formerSurname', check);
+  if (formerSurname) {
+    check('formerSurname.familyName', textProblem(formerSurname['familyName'], APPLICANT_TEXT_LIMITS.name));
+    check('formerSurname.familyNameKana', kanaProblem(formerSurname['familyNameKana']));
+  }
+  const romaji = romajiFor(input, check);
+
+  if (errors.length > 0 || !romaji) return { ok: false, errors };
   // Every field was checked above; this copy drops unknown properties.
   const valid = input as unknown as Applicant;
   return {
@@ -117,23 +163,117 @@ export function validateApplicant(
       },
       localGovernmentCode: valid.localGovernmentCode,
       myNumber: valid.myNumber,
+      romaji,
+      ...(valid.alias ? { alias: { name: valid.alias.name, kana: valid.alias.kana } } : {}),
+      ...(valid.formerSurname
+        ? {
+            formerSurname: {
+              familyName: valid.formerSurname.familyName,
+              familyNameKana: valid.formerSurname.familyNameKana,
+            },
+          }
+        : {}),
     },
   };
 }
 
+type Check = (field: string, problem: ValidationCode | undefined) => void;
+
+function optionalObject(value: unknown, field: string, check: Check): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isRecord(value)) {
+    check(field, 'NOT_AN_OBJECT');
+    return undefined;
+  }
+  return value;
+}
+
+function romajiNameProblems(value: Record<string, unknown>, field: string, check: Check): boolean {
+  let ok = true;
+  for (const part of ['familyName', 'givenName'] as const) {
+    const problem =
+      stringProblem(value[part]) ??
+      (codePointLength(value[part] as string) > APPLICANT_TEXT_LIMITS.romaji ||
+      !isPassportSpelling(value[part] as string)
+        ? 'ROMAJI_FORMAT'
+        : undefined);
+    check(`${field}.${part}`, problem);
+    if (problem) ok = false;
+  }
+  return ok;
+}
+
+/** The romaji to print, or undefined after reporting why there is none. */
+function romajiFor(input: Record<string, unknown>, check: Check): RomajiName | undefined {
+  const passport = optionalObject(input['passportSpelling'], 'passportSpelling', check);
+  const given = optionalObject(input['romaji'], 'romaji', check);
+  if (input['passportSpelling'] != null && !passport) return undefined;
+  if (input['romaji'] != null && !given) return undefined;
+  if (passport && !romajiNameProblems(passport, 'passportSpelling', check)) return undefined;
+  if (given && !romajiNameProblems(given, 'romaji', check)) return undefined;
+  let expected: RomajiName;
+  let mismatch: ValidationCode;
+  if (passport) {
+    expected = { familyName: passport['familyName'] as string, givenName: passport['givenName'] as string };
+    mismatch = 'ROMAJI_PASSPORT_MISMATCH';
+  } else {
+    const familyKana = input['familyNameKana'];
+    const givenKana = input['givenNameKana'];
+    // Without valid furigana there is nothing to derive from; the furigana errors are already reported.
+    if (typeof familyKana !== 'string' || !isKatakana(familyKana)) return undefined;
+    if (typeof givenKana !== 'string' || !isKatakana(givenKana)) return undefined;
+    expected = { familyName: passportHepburn(familyKana), givenName: passportHepburn(givenKana) };
+    mismatch = 'ROMAJI_NOT_HEPBURN';
+  }
+  // Furigana of iteration marks or prolonged sound marks alone give no spelling: it must then be sent.
+  const derivable = (part: keyof RomajiName) => passport !== undefined || isPassportSpelling(expected[part]);
+  if (!given) {
+    const missing = (['familyName', 'givenName'] as const).filter((part) => !derivable(part));
+    for (const part of missing) check(`romaji.${part}`, 'REQUIRED');
+    return missing.length > 0 ? undefined : expected;
+  }
+  let ok = true;
+  for (const part of ['familyName', 'givenName'] as const) {
+    if (derivable(part) && given[part] !== expected[part]) {
+      check(`romaji.${part}`, mismatch);
+      ok = false;
+    }
+  }
+  if (!ok) return undefined;
+  return { familyName: given['familyName'] as string, givenName: given['givenName'] as string };
+}
+
+/** The printed text fields of an applicant, by field path, for the print font's glyph check. */
+export function printedText(applicant: Applicant): Record<string, string | undefined> {
+  return {
+    'applicant.familyName': applicant.familyName,
+    'applicant.givenName': applicant.givenName,
+    'applicant.familyNameKana': applicant.familyNameKana,
+    'applicant.givenNameKana': applicant.givenNameKana,
+    'applicant.address.prefecture': applicant.address.prefecture,
+    'applicant.address.municipality': applicant.address.municipality,
+    'applicant.address.line': applicant.address.line,
+    'applicant.alias.name': applicant.alias?.name,
+    'applicant.alias.kana': applicant.alias?.kana,
+    'applicant.formerSurname.familyName': applicant.formerSurname?.familyName,
+    'applicant.formerSurname.familyNameKana': applicant.formerSurname?.familyNameKana,
+  };
+}
+
 /** {@link validateApplicant} for callers that treat invalid data as a permanent failure. */
-export function assertValidApplicant(input: unknown, context: ApplicantValidationContext): Applicant {
+export function assertValidApplicant(input: unknown, context: ApplicantValidationContext): ValidApplicant {
   const result = validateApplicant(input, context);
   if (!result.ok) throw new DomainValidationFailed(result.errors);
   return result.value;
 }
 
 /**
- * NFC-normalises every string field, for intake adapters that accept decomposed input (macOS, some IMEs)
- * and want to normalise deliberately before validating.
+ * Normalises every string field ({@link normalizeText}: NFC, full-width ASCII to ASCII, half-width katakana
+ * widened), for intake adapters that accept input from any keyboard, IME or OCR and normalise deliberately
+ * before validating.
  */
 export function normalizeApplicantInput(input: unknown): unknown {
-  if (typeof input === 'string') return input.normalize('NFC');
+  if (typeof input === 'string') return normalizeText(input);
   if (Array.isArray(input)) return input.map(normalizeApplicantInput);
   if (isRecord(input)) {
     return Object.fromEntries(
@@ -160,6 +300,7 @@ function birthDateProblem(value: unknown, today: LocalDate): ValidationCode | un
   if (!hasIsoDateShape(value as string)) return 'DATE_FORMAT';
   const date = tryParseIsoDate(value as string);
   if (!date) return 'DATE_INVALID';
+  if (compareLocalDates(date, EARLIEST_ERA_DATE) < 0) return 'DATE_TOO_EARLY';
   return compareLocalDates(date, today) > 0 ? 'DATE_IN_FUTURE' : undefined;
 }
 

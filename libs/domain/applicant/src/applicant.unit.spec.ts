@@ -38,7 +38,10 @@ function errorsOf(input: unknown) {
 describe('validateApplicant', () => {
   it('accepts a complete valid applicant and returns only the known fields', () => {
     const result = validateApplicant({ ...valid, extra: 'dropped' }, { today });
-    expect(result).toEqual({ ok: true, value: valid });
+    expect(result).toEqual({
+      ok: true,
+      value: { ...valid, romaji: { familyName: 'YAMADA', givenName: 'HANAKO' } },
+    });
   });
 
   it('rejects a my number with a wrong check digit, naming the field', () => {

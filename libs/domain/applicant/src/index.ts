@@ -1,6 +1,10 @@
 export * from './applicant';
+export * from './card-face';
 export * from './check-digits';
+export * from './era';
+export * from './glyphs';
 export * from './local-date';
 export * from './prefectures';
+export * from './romaji';
 export * from './validation';
-export { codePointLength, isKatakana } from './text';
+export { codePointLength, isKatakana, normalizeText } from './text';

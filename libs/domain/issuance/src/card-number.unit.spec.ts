@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { cardNumberFor, cardSequenceOf, isValidCardNumber, MAX_CARD_SEQUENCE } from './card-number';
 
 describe('card numbers', () => {
@@ -64,5 +65,15 @@ describe('card numbers', () => {
   it('refuse sequences out of range', () => {
     expect(() => cardNumberFor(-1n)).toThrow(RangeError);
     expect(() => cardNumberFor(MAX_CARD_SEQUENCE + 1n)).toThrow(RangeError);
+  });
+
+  it('round-trip and never look like a 12-digit my number (property)', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: MAX_CARD_SEQUENCE }), (sequence) => {
+        const cardNumber = cardNumberFor(sequence);
+        expect(cardSequenceOf(cardNumber)).toBe(sequence);
+        expect(cardNumber).not.toMatch(/^[0-9]{12}$/);
+      }),
+    );
   });
 });

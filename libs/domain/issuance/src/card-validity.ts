@@ -6,6 +6,7 @@ import {
   type LocalDate,
   parseIsoDate,
 } from '@mnc/domain-applicant';
+import type { CardProfile } from './card-profile';
 
 /** Age from which a card gets the long (10-birthday) validity: the Civil Code age of majority since 2022-04-01. */
 export const LONG_VALIDITY_MIN_AGE = 18;
@@ -58,12 +59,55 @@ export function validityBirthdayIn(birth: LocalDate, year: number): LocalDate {
  * the 2022 transition, where J-LIS judged the threshold (20 or 18) by the application receipt date.
  */
 export function cardExpiryDate(birthDate: IsoDate, issueDate: IsoDate): IsoDate {
+  const birthdays =
+    ageOn(birthDate, issueDate) >= LONG_VALIDITY_MIN_AGE ? LONG_VALIDITY_BIRTHDAYS : SHORT_VALIDITY_BIRTHDAYS;
+  return nthBirthdayAfter(birthDate, issueDate, birthdays);
+}
+
+/** The n-th birthday strictly after `issueDate` (n ≥ 1), with the 29 February rule of {@link validityBirthdayIn}. */
+export function nthBirthdayAfter(birthDate: IsoDate, issueDate: IsoDate, n: number): IsoDate {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError('n must be a positive integer');
   const birth = parseIsoDate(birthDate, 'birthDate');
   const issue = parseIsoDate(issueDate, 'issueDate');
   if (compareLocalDates(issue, birth) < 0) throw new RangeError('issueDate must not be before birthDate');
-  const birthdays =
-    ageOn(birthDate, issueDate) >= LONG_VALIDITY_MIN_AGE ? LONG_VALIDITY_BIRTHDAYS : SHORT_VALIDITY_BIRTHDAYS;
   const firstYear =
     compareLocalDates(validityBirthdayIn(birth, issue.year), issue) > 0 ? issue.year : issue.year + 1;
-  return formatIsoDate(validityBirthdayIn(birth, firstYear + birthdays - 1));
+  return formatIsoDate(validityBirthdayIn(birth, firstYear + n - 1));
+}
+
+/** JPKI certificates on today's card: until the 5th birthday after issuance, whatever the age (公的個人認証法施行規則). */
+export const LEGACY_CERTIFICATE_BIRTHDAYS = 5;
+
+export interface CertificateValidity {
+  /** First day of validity (the card's issue date), Japan time. */
+  readonly validFrom: IsoDate;
+  /** Last day of validity, Japan time; the certificate's notAfter is the end of this day (23:59:59 +09:00). */
+  readonly lastValidDay: IsoDate;
+}
+
+/**
+ * Validity of the JPKI signature and user-authentication certificates a card is issued with.
+ * - legacy-rsa2048: until the 5th birthday after issuance (today's rule; RSA-2048 strength 112 does not
+ *   support 10 years, and CRYPTREC ends RSA-2048 after 2030);
+ * - next-gen: until the card's own expiry, 10 years for adults, as the paper proposes for ECDSA (strength
+ *   128 or 192), so one renewal visit covers card and certificates.
+ * Never beyond the card's expiry: a certificate must not outlive the card holding its key.
+ */
+export function certificateValidity(
+  profile: CardProfile,
+  birthDate: IsoDate,
+  issuedOn: IsoDate,
+): CertificateValidity {
+  const cardExpiry = cardExpiryDate(birthDate, issuedOn);
+  if (profile === 'next-gen') return { validFrom: issuedOn, lastValidDay: cardExpiry };
+  const fifth = nthBirthdayAfter(birthDate, issuedOn, LEGACY_CERTIFICATE_BIRTHDAYS);
+  return { validFrom: issuedOn, lastValidDay: fifth < cardExpiry ? fifth : cardExpiry };
+}
+
+/** The instants a certificate carries for a validity in Japan days: 00:00:00 of the first, 23:59:59 of the last. */
+export function certificateInstants(validity: CertificateValidity): { notBefore: string; notAfter: string } {
+  return {
+    notBefore: `${validity.validFrom}T00:00:00+09:00`,
+    notAfter: `${validity.lastValidDay}T23:59:59+09:00`,
+  };
 }

@@ -1,4 +1,12 @@
-import { ageOn, cardExpiryDate } from './card-validity';
+import fc from 'fast-check';
+import { CARD_PROFILES } from './card-profile';
+import {
+  ageOn,
+  cardExpiryDate,
+  certificateInstants,
+  certificateValidity,
+  nthBirthdayAfter,
+} from './card-validity';
 
 describe('ageOn', () => {
   it.each([
@@ -93,3 +101,103 @@ describe('cardExpiryDate', () => {
     expect(() => cardExpiryDate('1990/01/01', '2025-01-01')).toThrow(RangeError);
   });
 });
+
+describe('certificate validity', () => {
+  describe('given the legacy-rsa2048 profile', () => {
+    it('when the holder is an adult, then until the 5th birthday after issue (card: 10th)', () => {
+      expect(certificateValidity('legacy-rsa2048', '1980-10-10', '2026-05-15')).toEqual({
+        validFrom: '2026-05-15',
+        lastValidDay: '2030-10-10',
+      });
+      expect(cardExpiryDate('1980-10-10', '2026-05-15')).toBe('2035-10-10');
+    });
+    it('when the holder is under 18, then the certificate ends with the card, on the 5th birthday', () => {
+      expect(certificateValidity('legacy-rsa2048', '2012-07-01', '2026-04-01').lastValidDay).toBe(
+        '2030-07-01',
+      );
+      expect(cardExpiryDate('2012-07-01', '2026-04-01')).toBe('2030-07-01');
+    });
+    it('when born on 29 February, then a common-year 5th birthday is 28 February', () => {
+      expect(certificateValidity('legacy-rsa2048', '2000-02-29', '2026-03-01').lastValidDay).toBe(
+        '2031-02-28',
+      );
+    });
+  });
+
+  describe('given the next-gen profile', () => {
+    it('when the holder is an adult, then 10 years, ending with the card', () => {
+      expect(certificateValidity('next-gen', '1980-10-10', '2026-05-15').lastValidDay).toBe('2035-10-10');
+    });
+    it('when the holder is under 18, then it ends with the 5-year card', () => {
+      expect(certificateValidity('next-gen', '2012-07-01', '2026-04-01').lastValidDay).toBe('2030-07-01');
+    });
+  });
+
+  it('gives the instants of the first and last day in Japan time', () => {
+    expect(certificateInstants({ validFrom: '2026-05-15', lastValidDay: '2030-10-10' })).toEqual({
+      notBefore: '2026-05-15T00:00:00+09:00',
+      notAfter: '2030-10-10T23:59:59+09:00',
+    });
+  });
+
+  it('never outlives the card and always starts on the issue day (property)', () => {
+    fc.assert(
+      fc.property(
+        isoDate(1910, 2026),
+        fc.integer({ min: 0, max: 3650 }),
+        fc.constantFrom(...CARD_PROFILES),
+        (birth, days, profile) => {
+          const issue = addDays(birth, days + 1);
+          const validity = certificateValidity(profile, birth, issue);
+          const card = cardExpiryDate(birth, issue);
+          expect(validity.validFrom).toBe(issue);
+          expect(validity.lastValidDay <= card).toBe(true);
+          expect(validity.lastValidDay > issue).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
+describe('nthBirthdayAfter', () => {
+  it('refuses n < 1', () => {
+    expect(() => nthBirthdayAfter('1990-01-01', '2026-01-01', 0)).toThrow(RangeError);
+  });
+});
+
+describe('cardExpiryDate properties', () => {
+  it('falls on the birthday, more than 9 (adults) or 4 (minors) years and at most 10 or 5 years after issue', () => {
+    fc.assert(
+      fc.property(isoDate(1910, 2026), fc.integer({ min: 0, max: 40_000 }), (birth, days) => {
+        const issue = addDays(birth, days);
+        if (issue > '2040-12-31') return;
+        const expiry = cardExpiryDate(birth, issue);
+        const years = ageOn(birth, issue) >= 18 ? 10 : 5;
+        expect(expiry > addYears(issue, years - 1)).toBe(true);
+        expect(expiry <= addYears(issue, years)).toBe(true);
+        if (birth.slice(5) !== '02-29') expect(expiry.slice(5)).toBe(birth.slice(5));
+        else expect(['02-28', '02-29']).toContain(expiry.slice(5));
+      }),
+    );
+  });
+});
+
+function isoDate(fromYear: number, toYear: number) {
+  return fc
+    .date({
+      min: new Date(`${fromYear}-01-01T00:00:00Z`),
+      max: new Date(`${toYear}-12-31T00:00:00Z`),
+      noInvalidDate: true,
+    })
+    .map((d) => d.toISOString().slice(0, 10));
+}
+function addDays(iso: string, days: number): string {
+  return new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+/** Same month and day n years later (29 February → 28 February in a common year, as the rule does). */
+function addYears(iso: string, years: number): string {
+  const year = Number(iso.slice(0, 4)) + years;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const monthDay = iso.slice(5) === '02-29' && !leap ? '02-28' : iso.slice(5);
+  return `${year}-${monthDay}`;
+}

@@ -14,17 +14,36 @@ export interface CarrierShipment {
   readonly trackingNumber: string;
 }
 
-export type TrackingStatus =
-  'accepted' | 'in-transit' | 'delivery-attempted' | 'delivered' | 'returned-to-sender';
+export const TRACKING_STATUSES = [
+  'accepted',
+  'in-transit',
+  'delivery-attempted',
+  'delivered',
+  'returned-to-sender',
+] as const;
+export type TrackingStatus = (typeof TRACKING_STATUSES)[number];
 
 export interface TrackingUpdate {
+  /** The carrier's id of this tracking event: a second report of it is a replay. */
+  readonly eventId: string;
   readonly trackingNumber: string;
   readonly status: TrackingStatus;
   readonly at: Date;
 }
 
+/** The carrier refuses the address before accepting the parcel. Permanent for this request. */
+export class UndeliverableAddressError extends Error {
+  override readonly name = 'UndeliverableAddressError';
+  readonly code = 'UNDELIVERABLE_ADDRESS';
+}
+
+/**
+ * A carrier creates shipments; it reports tracking events to the delivery service's signed webhook
+ * (`POST /v1/carrier/tracking-events`, see webhook-signature.ts).
+ */
 export interface Carrier {
   readonly name: string;
+  /** Throws `UndeliverableAddressError` when the carrier cannot deliver to the address at all. */
   createShipment(request: ShipmentRequest): Promise<CarrierShipment>;
 }
 

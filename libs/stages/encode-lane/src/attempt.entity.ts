@@ -1,4 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { BlobRef } from '@mnc/contracts';
 
 /**
  * One physical card attempt. A spoiled attempt (failed QA, interrupted encode) is never reused: the next
@@ -29,6 +30,10 @@ export class CardAttemptEntity {
 
   @Column('text', { name: 'spoil_reason', nullable: true })
   spoilReason!: string | null;
+
+  /** The printed face images (PNG) in the blob store; absent until printed. */
+  @Column('jsonb', { nullable: true })
+  faces!: { front: BlobRef; back: BlobRef } | null;
 
   @Column('timestamptz', { name: 'started_at' })
   startedAt!: Date;

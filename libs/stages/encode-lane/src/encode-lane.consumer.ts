@@ -1,65 +1,46 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { parsePersonalisationBundle } from '@mnc/contracts';
+import { Injectable } from '@nestjs/common';
 import type { EventHandlers } from '@mnc/messaging';
-import type { BlobStore } from '@mnc/secure-store';
-import { BLOB_STORE, type StageConsumer } from '@mnc/stage-runtime';
-import { CardAttemptEntity } from './attempt.entity';
-import { LaneService, type EncodedCard } from './lane.service';
+import { type StageConsumer } from '@mnc/stage-runtime';
+import { dispatchAfterCommit } from './lane-dispatcher';
+import { LaneJobEntity } from './lane-job.entity';
 
+/**
+ * Thin: records the application's first card attempt as a lane job in the inbox transaction; the dispatcher
+ * enqueues it once committed. The card itself is made by a lane (LaneService), not on the Kafka partition.
+ */
 @Injectable()
 export class EncodeLaneConsumer implements StageConsumer {
-  constructor(
-    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
-    private readonly lane: LaneService,
-  ) {}
-
   handlers(): EventHandlers {
     return {
-      'issuance-data.generated': {
-        // Card I/O happens outside any transaction; the result is recorded with the inbox claim.
-        prepare: async (event): Promise<EncodedCard> => {
-          const existing = await this.lane.encodedCardOf(event.data.applicationId);
-          if (existing) return existing;
-          const bundle = parsePersonalisationBundle(await this.blobs.get(event.data.bundle));
-          return this.lane.encode(event.data.applicationId, event.data.cardId, bundle);
-        },
-        apply: async (event, { manager, emit }, card: EncodedCard) => {
-          const finishedAt = new Date();
-          const live = await manager.findOneBy(CardAttemptEntity, {
-            applicationId: event.data.applicationId,
-            status: 'encoded',
-          });
-          if (live) {
-            // Another delivery of this application's event won the race: this card must never go live.
-            if (live.id !== card.attemptId) {
-              await manager.update(
-                CardAttemptEntity,
-                { id: card.attemptId, status: 'encoding' },
-                { status: 'spoiled', spoilReason: 'duplicate-attempt', finishedAt },
-              );
-            }
-            return;
-          }
-          const updated = await manager
-            .createQueryBuilder()
-            .update(CardAttemptEntity)
-            .set({ status: 'encoded', finishedAt })
-            .where('id = :id AND status = :status', { id: card.attemptId, status: 'encoding' })
-            .execute();
-          if (updated.affected === 0) return; // recorded by an earlier delivery of this event
-          emit('card.encoded', {
-            applicationId: event.data.applicationId,
-            route: event.data.route,
-            cardProfile: event.data.cardProfile,
-            municipalityCode: event.data.municipalityCode,
-            applicantRecord: event.data.applicantRecord,
-            cardId: event.data.cardId,
-            chipSerial: card.chipSerial,
-            lane: this.lane.lane,
-            attempt: card.attempt,
-            encodedAt: finishedAt.toISOString(),
-          });
-        },
+      'issuance-data.generated': async (event, { manager }) => {
+        const { applicationId } = event.data;
+        const known = await manager.findOneBy(LaneJobEntity, { applicationId });
+        if (known) return; // a second event for the same application never starts a second card
+        await manager
+          .createQueryBuilder()
+          .insert()
+          .into(LaneJobEntity)
+          .values({
+            applicationId,
+            attempt: 1,
+            priority: event.data.route === 'express' ? 'express' : 'normal',
+            order: {
+              route: event.data.route,
+              cardProfile: event.data.cardProfile,
+              municipalityCode: event.data.municipalityCode,
+              applicantRecord: event.data.applicantRecord,
+              cardId: event.data.cardId,
+              cardNumber: event.data.cardNumber,
+              bundle: event.data.bundle,
+            },
+            status: 'pending',
+            traceparent: event.traceparent ?? null,
+            createdAt: new Date(),
+            dispatchedAt: null,
+          })
+          .orIgnore()
+          .execute();
+        dispatchAfterCommit(manager);
       },
     };
   }

@@ -25,3 +25,28 @@ export class EncodeLaneInit1764288000000 implements MigrationInterface {
     await q.query('DROP TABLE encode_lane.inbox, encode_lane.outbox, encode_lane.card_attempts');
   }
 }
+
+/** Lane jobs to dispatch to the pool's queue, and the face images of each attempt. */
+export class EncodeLaneQueues1764892800000 implements MigrationInterface {
+  name = 'EncodeLaneQueues1764892800000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE encode_lane.lane_jobs (
+      application_id uuid NOT NULL,
+      attempt int NOT NULL,
+      priority text NOT NULL CHECK (priority IN ('express', 'normal')),
+      "order" jsonb NOT NULL,
+      status text NOT NULL CHECK (status IN ('pending', 'queued', 'done', 'gave-up')),
+      traceparent text,
+      created_at timestamptz NOT NULL,
+      dispatched_at timestamptz,
+      PRIMARY KEY (application_id, attempt))`);
+    await q.query(
+      `CREATE INDEX lane_jobs_pending ON encode_lane.lane_jobs (created_at) WHERE status = 'pending'`,
+    );
+    await q.query('ALTER TABLE encode_lane.card_attempts ADD COLUMN faces jsonb');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE encode_lane.card_attempts DROP COLUMN faces');
+    await q.query('DROP TABLE encode_lane.lane_jobs');
+  }
+}

@@ -1,6 +1,7 @@
 import { EVENT_TYPES, type EventType } from '@mnc/contracts';
 import {
   APPLICATION_STATUSES,
+  CLOSED_STATUSES,
   statusAfter,
   TRACKED_EVENT_TYPES,
   type ApplicationStatus,
@@ -88,6 +89,32 @@ describe('statusAfter', () => {
         'card.dispatched',
         'card.delivered',
       ]),
+    );
+  });
+
+  describe('given a status a person decided (handed over, reported lost, holder deceased, cancelled)', () => {
+    it.each(['handed-over', 'card-reported-lost', 'holder-deceased', 'cancelled'] as const)(
+      'when any pipeline event arrives late, then %s stays',
+      (status) => {
+        for (const type of TRACKED_EVENT_TYPES) expect(statusAfter(status, type)).toBe(status);
+      },
+    );
+  });
+
+  it('given an application in review, when its photo is accepted, then it moves on', () => {
+    expect(statusAfter('in-review', 'photo.accepted')).toBe('photo-accepted');
+  });
+
+  it('lets a person apply again after these statuses', () => {
+    expect([...CLOSED_STATUSES].sort()).toEqual(
+      [
+        'cancelled',
+        'card-reported-lost',
+        'delivered',
+        'handed-over',
+        'holder-deceased',
+        'photo-rejected',
+      ].sort(),
     );
   });
 });

@@ -46,7 +46,7 @@ describe('parseSubmission', () => {
         route: valid['route'],
         cardProfile: valid['cardProfile'],
       });
-      expect(result.value.applicant).toEqual(valid['applicant']);
+      expect(result.value.applicant).toMatchObject(valid['applicant'] as object);
       expect(result.value.photo.mediaType).toBe('image/jpeg');
       expect(
         result.value.photo.bytes.equals(Buffer.from((valid['photo'] as { data: string }).data, 'base64')),
@@ -67,12 +67,64 @@ describe('parseSubmission', () => {
     expect(result.ok && result.value.cardProfile).toBe('next-gen');
   });
 
-  it.each(['counter', 'online', 'paper', 'lost-card-reissue'])(
-    'given channel %s, then it is accepted',
-    (channel) => {
-      expect(parseSubmission(submission({ channel }), TODAY).ok).toBe(true);
-    },
-  );
+  it.each([
+    [
+      'counter',
+      { identityCheck: { officialId: 'staff-1', officialName: '窓口 太郎', document: 'passport' } },
+    ],
+    ['online', {}],
+    ['paper', { keyedBy: { officialId: 'operator-7' } }],
+    ['lost-card-reissue', { route: 'express' }],
+  ])('given channel %s with what it needs, then it is accepted', (channel, extra) => {
+    const result = parseSubmission(submission({ channel, ...extra }), TODAY);
+    expect(result.ok).toBe(true);
+    if (channel === 'counter') {
+      expect(result.ok && result.value.attestation).toEqual({
+        officialId: 'staff-1',
+        officialName: '窓口 太郎',
+        document: 'passport',
+      });
+    }
+  });
+
+  it('given a counter application without the identity check, then each missing part is named', () => {
+    expect(errorsOf(submission({ channel: 'counter' }))).toEqual([
+      { field: 'identityCheck', code: 'REQUIRED' },
+    ]);
+    expect(errorsOf(submission({ channel: 'counter', identityCheck: { officialId: 'bad id!' } }))).toEqual([
+      { field: 'identityCheck.officialId', code: 'STAFF_ID' },
+      { field: 'identityCheck.officialName', code: 'REQUIRED' },
+      { field: 'identityCheck.document', code: 'REQUIRED' },
+    ]);
+  });
+
+  it('given a paper form without its operator, then keyedBy is REQUIRED', () => {
+    expect(errorsOf(submission({ channel: 'paper' }))).toEqual([{ field: 'keyedBy', code: 'REQUIRED' }]);
+  });
+
+  it('given a lost-card reissue on the normal route, then route must be express', () => {
+    expect(errorsOf(submission({ channel: 'lost-card-reissue', route: 'normal' }))).toEqual([
+      { field: 'route', code: 'EXPRESS_REQUIRED' },
+    ]);
+  });
+
+  it('given half-width katakana and full-width digits, then they are normalised before the checks', () => {
+    const applicant = valid['applicant'] as Record<string, unknown>;
+    const result = parseSubmission(
+      submission({
+        applicant: {
+          ...applicant,
+          familyNameKana: 'ﾔﾏﾀﾞ',
+          myNumber: (applicant['myNumber'] as string).replace(/[0-9]/g, (d) =>
+            String.fromCharCode(0xff10 + Number(d)),
+          ),
+        },
+      }),
+      TODAY,
+    );
+    expect(result.ok && result.value.applicant.familyNameKana).toBe('ヤマダ');
+    expect(result.ok && result.value.applicant.myNumber).toBe(applicant['myNumber']);
+  });
 
   it.each([
     ['route', 'normal'],

@@ -1,24 +1,39 @@
-import { cardExpiryDate } from '@mnc/domain-issuance';
 import type { ApplicantRecord, BlobRef, PersonalisationBundle } from '@mnc/contracts';
+import { type ApDataSigner, assembleBundle } from '@mnc/domain-issuance';
+import type { CardDraft } from './card-drafts.service';
+import { FACE_IMAGE, renderChipImages } from './chip-images';
 
-/**
- * What a lane writes to a card. It holds personal data, so it only ever exists encrypted in the blob store;
- * events carry its reference. Later issues add the chip's data objects, signatures and images.
- */
-export function buildBundle(
-  applicant: ApplicantRecord,
-  photo: BlobRef,
-  cardProfile: PersonalisationBundle['cardProfile'],
-  cardNumber: string,
-  issuedOn: string,
-): PersonalisationBundle {
-  return {
-    version: 1,
-    cardProfile,
-    cardNumber,
-    issuedOn,
-    expiresOn: cardExpiryDate(applicant.birthDate, issuedOn),
+/** Renders the card's images, then assembles and signs its bundle from the pinned draft. */
+export async function generateBundle(
+  input: {
+    readonly applicant: ApplicantRecord;
+    readonly photo: BlobRef;
+    readonly photoBytes: Buffer;
+    readonly draft: CardDraft;
+  },
+  signer: ApDataSigner,
+): Promise<PersonalisationBundle> {
+  const { applicant, draft } = input;
+  const images = await renderChipImages(
     applicant,
-    photo,
-  };
+    draft.secrets.securityCode,
+    input.photoBytes,
+    draft.cardProfile,
+  );
+  const { width, height, colour } = FACE_IMAGE[draft.cardProfile];
+  return assembleBundle(
+    {
+      applicationId: draft.applicationId,
+      applicant,
+      photo: input.photo,
+      cardId: draft.cardId,
+      cardNumber: draft.cardNumber,
+      cardProfile: draft.cardProfile,
+      issuedOn: draft.issuedOn,
+      secrets: draft.secrets,
+      images,
+      faceImage: { width, height, colour },
+    },
+    signer,
+  );
 }

@@ -16,3 +16,64 @@ export class PreDeliveryInit1764288000000 implements MigrationInterface {
     await q.query('DROP TABLE pre_delivery.inbox, pre_delivery.outbox, pre_delivery.card_setups');
   }
 }
+
+/** The card lifecycle, the setup join, letters, replacements of lost cards, SLA clocks, certificate register. */
+export class PreDeliveryLifecycle1764460800000 implements MigrationInterface {
+  name = 'PreDeliveryLifecycle1764460800000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(
+      `ALTER TABLE pre_delivery.card_setups ADD COLUMN letters jsonb NOT NULL DEFAULT '[]'::jsonb`,
+    );
+    await q.query(`CREATE TABLE pre_delivery.issued_cards (
+      card_id uuid PRIMARY KEY,
+      application_id uuid NOT NULL UNIQUE,
+      card_number text NOT NULL,
+      issued_on date NOT NULL,
+      expires_on date NOT NULL,
+      bundle jsonb NOT NULL)`);
+    await q.query(`CREATE TABLE pre_delivery.cards (
+      card_id uuid PRIMARY KEY,
+      application_id uuid NOT NULL UNIQUE,
+      state text NOT NULL,
+      route text NOT NULL CHECK (route IN ('normal', 'express')),
+      card_profile text NOT NULL,
+      municipality_code text NOT NULL,
+      applicant_record jsonb NOT NULL,
+      updated_at timestamptz NOT NULL)`);
+    await q.query(`CREATE TABLE pre_delivery.card_transitions (
+      seq bigserial PRIMARY KEY,
+      card_id uuid NOT NULL REFERENCES pre_delivery.cards (card_id),
+      from_state text NOT NULL,
+      to_state text NOT NULL,
+      command text NOT NULL,
+      certificate_action text NOT NULL,
+      certificate_reason text,
+      event_id uuid,
+      changed_at timestamptz NOT NULL)`);
+    await q.query(`CREATE INDEX card_transitions_card ON pre_delivery.card_transitions (card_id, seq)`);
+    await q.query(`CREATE TABLE pre_delivery.replacements (
+      reissue_application_id uuid PRIMARY KEY,
+      lost_card_id uuid NOT NULL REFERENCES pre_delivery.cards (card_id),
+      reported_at timestamptz NOT NULL)`);
+    await q.query(`CREATE TABLE pre_delivery.sla_clocks (
+      application_id uuid PRIMARY KEY,
+      route text NOT NULL CHECK (route IN ('normal', 'express')),
+      started_on date NOT NULL,
+      stopped_on date)`);
+    await q.query(`CREATE TABLE pre_delivery.certificate_register (
+      card_id uuid PRIMARY KEY,
+      status text NOT NULL CHECK (status IN ('held', 'active', 'revoked')),
+      reason text,
+      sub_reason text,
+      version integer NOT NULL,
+      sent_version integer NOT NULL,
+      updated_at timestamptz NOT NULL)`);
+    await q.query(`CREATE INDEX certificate_register_unsent ON pre_delivery.certificate_register (updated_at)
+      WHERE sent_version < version`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE pre_delivery.certificate_register, pre_delivery.sla_clocks,
+      pre_delivery.replacements, pre_delivery.card_transitions, pre_delivery.cards, pre_delivery.issued_cards`);
+    await q.query('ALTER TABLE pre_delivery.card_setups DROP COLUMN letters');
+  }
+}

@@ -1,10 +1,15 @@
 import type { PayloadOf } from '@mnc/contracts';
 
+export type SetupInput = Pick<
+  PayloadOf<'card.encoded'>,
+  'applicationId' | 'route' | 'cardProfile' | 'municipalityCode' | 'applicantRecord' | 'cardId'
+>;
+
 /**
  * Express cards go straight to the resident; normal cards go to the municipality for handover at the
  * counter. Certificates stay inactive until the card reaches its holder ("deliver before activate").
  */
-export function planSetup(encoded: PayloadOf<'card.encoded'>): PayloadOf<'card.ready-for-dispatch'> {
+export function planSetup(encoded: SetupInput): PayloadOf<'card.ready-for-dispatch'> {
   return {
     applicationId: encoded.applicationId,
     route: encoded.route,
@@ -15,4 +20,12 @@ export function planSetup(encoded: PayloadOf<'card.encoded'>): PayloadOf<'card.r
     deliverTo: encoded.route === 'express' ? 'resident' : 'municipality',
     activation: 'pending-delivery',
   };
+}
+
+/** Which letters a card needs: the delivery notice on the normal route, the PUK letter for next-gen cards. */
+export function lettersFor(card: Pick<SetupInput, 'route' | 'cardProfile'>): {
+  deliveryNotice: boolean;
+  pukLetter: boolean;
+} {
+  return { deliveryNotice: card.route === 'normal', pukLetter: card.cardProfile === 'next-gen' };
 }

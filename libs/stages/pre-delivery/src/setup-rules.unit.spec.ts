@@ -1,5 +1,5 @@
 import { createEvent, type PayloadOf } from '@mnc/contracts';
-import { planSetup } from './setup-rules';
+import { lettersFor, planSetup } from './setup-rules';
 
 const encoded = (route: 'normal' | 'express'): PayloadOf<'card.encoded'> => ({
   applicationId: '01936f2e-7c1a-7b3d-9e4f-5a6b7c8d9e0f',
@@ -48,5 +48,16 @@ describe('planSetup', () => {
     for (const field of ['chipSerial', 'lane', 'attempt', 'encodedAt'])
       expect(plan).not.toHaveProperty(field);
     expect(() => createEvent('card.ready-for-dispatch', '/mnc/pre-delivery', plan)).not.toThrow();
+  });
+});
+
+describe('lettersFor', () => {
+  it.each([
+    ['normal', 'next-gen', { deliveryNotice: true, pukLetter: true }],
+    ['normal', 'legacy-rsa2048', { deliveryNotice: true, pukLetter: false }],
+    ['express', 'next-gen', { deliveryNotice: false, pukLetter: true }],
+    ['express', 'legacy-rsa2048', { deliveryNotice: false, pukLetter: false }],
+  ] as const)('given a %s %s card, then the letters are %j', (route, cardProfile, expected) => {
+    expect(lettersFor({ route, cardProfile })).toEqual(expected);
   });
 });

@@ -1,9 +1,5 @@
-import { NEVER } from './access-condition';
-import { parseResponseApdu } from './apdu';
-import { fromHex } from './bytes';
-import { CardCommand } from './card-commands';
+import { CardCommand, fromHex, NEVER, parseResponseApdu, SW } from '@mnc/card-profiles';
 import { CARD_STATE_FORMAT, InvalidCardStateError, VirtualCardState } from './card-state';
-import { SW } from './status-words';
 import { VirtualCard } from './virtual-card';
 
 const SERIAL = fromHex('4D4E430000000042');
@@ -14,7 +10,7 @@ function personalisedCard(): VirtualCard {
     CardCommand.selectApplication('jpki'),
     CardCommand.createFile({ fid: 0x0006, size: 32, readAccess: { kind: 'always' } }),
     CardCommand.updateBinary(0, new TextEncoder().encode('JPKIAPICCTOKEN2')),
-    CardCommand.createFile({ fid: 0x0017, size: 16, readAccess: NEVER }),
+    CardCommand.createFile({ fid: 0x0030, size: 16, readAccess: NEVER }),
     CardCommand.closePersonalisation(),
   ]) {
     expect(parseResponseApdu(card.transmit(apdu)).sw).toBe(SW.SUCCESS);
@@ -47,7 +43,7 @@ describe('card state serialisation', () => {
   it('keeps access conditions through JSON', () => {
     const restored = roundTrip(personalisedCard());
     restored.transmit(CardCommand.selectApplication('jpki'));
-    restored.transmit(CardCommand.selectFile(0x0017));
+    restored.transmit(CardCommand.selectFile(0x0030));
     expect(parseResponseApdu(restored.transmit(CardCommand.readBinary(0, 1))).sw).toBe(
       SW.SECURITY_STATUS_NOT_SATISFIED,
     );
@@ -64,7 +60,7 @@ describe('card state serialisation', () => {
       .applications.find((app) => app.name === 'jpki');
     expect(jpki?.files).toEqual([
       { fid: '0006', size: 32, readAccess: { kind: 'always' } },
-      { fid: '0017', size: 16, readAccess: { kind: 'never' } },
+      { fid: '0030', size: 16, readAccess: { kind: 'never' } },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { AccessCondition } from './access-condition';
+import { AccessCondition } from '@mnc/card-profiles';
 
 /** READ/UPDATE BINARY address files with a 15-bit offset, so no byte past 32767 could ever be reached. */
 export const MAX_EF_SIZE = 0x7fff;

@@ -1,77 +1,71 @@
 /**
- * A virtual My Number card: ISO 7816-4 command processing over an in-memory file system, no I/O.
- * Transports (vpcd, in-process) feed it command APDUs and power events; its holder persists `toState()`.
+ * A virtual My Number card: ISO 7816-4 command processing over an in-memory file system with PIN and key
+ * objects, no I/O. Transports (vpcd, in-process) feed it command APDUs and power events; its holder
+ * persists `toState()`. Which commands each profile answers, and how, is docs/apdu-spec.md; the
+ * conformance suite in apps/virtual-card/src/conformance runs that document against this class.
  *
- * Commands (CLA 00 = ISO 7816-4 interindustry; CLA 80 = this card's proprietary personalisation commands,
- * used only where ISO defines nothing; CREATE FILE is ISO's own and keeps CLA 00):
- *
- * | Command               | CLA INS P1 P2          | Data                          | Le     | Answers                                                                                      |
- * |-----------------------|------------------------|-------------------------------|--------|----------------------------------------------------------------------------------------------|
- * | SELECT AP             | 00 A4 04 0C (or P2=00) | AID                           | –      | 9000 (never FCI); unknown AID 6A82; no data 6700                                             |
- * | SELECT EF             | 00 A4 02 0C (or P2=00) | FID (2 bytes)                 | –      | 9000; no AP selected or unknown FID 6A82; Lc other than 2: 6700                              |
- * | READ BINARY           | 00 B0 P1 P2            | –                             | 1..64K | data+9000 (fewer bytes at end of file); P1<80: 15-bit offset in current EF, none 6986;       |
- * |                       |                        |                               |        | P1=80+SFI: offset P2, bad P1 6A86, unknown SFI 6A82; offset ≥ size 6B00; access never 6982   |
- * | UPDATE BINARY         | 00 D6 P1 P2            | bytes                         | –      | 9000; addressing as READ BINARY; operational 6982; offset ≥ size 6B00; past the end 6A84     |
- * | CREATE FILE           | 00 E0 00 00            | 62 L 83 02 FID 80 02 size     | –      | 9000, new EF becomes current; operational or no AP selected 6985; bad template, reserved FID |
- * |                       |                        |    86 01 access (00/FF)       |        | or size 0: 6A80; size > 32767 6A84; FID exists 6A89                                          |
- * | GET DATA (serial)     | 00 CA 01 01            | –                             | ≥ 8    | 8-byte serial+9000 (any state, no AP needed); Le < 8 6C08; other P1-P2 6A88                  |
- * | CLOSE PERSONALISATION | 80 F0 00 00            | –                             | –      | 9000, card becomes operational; already operational 6985                                     |
- *
- * For every command: inconsistent length fields, or a Lc/Le the command does not take: 6700; CLA other than
- * 00/80 (no secure messaging, no logical channels): 6E00; INS unknown for the CLA: 6D00; P1-P2 other than
- * listed: 6A86.
- *
- * Power-on, reset and power-off clear the volatile state (selected AP, current EF, security state). The card
- * answers APDUs whether or not it was powered on first: a transport that forgets to is not this model's
- * concern.
+ * Power-on, reset and power-off clear the volatile state (selected AP, current EF, security state, pending
+ * GET RESPONSE). The card answers APDUs whether or not it was powered on first: a transport that forgets
+ * to is not this model's concern.
  */
-import { CommandApdu, encodeResponseApdu, MalformedApduError, parseCommandApdu, ResponseApdu } from './apdu';
-import { APPLICATIONS, ApplicationName } from './applications';
-import { hex } from './bytes';
-import { CardProfile, profileAtr } from './card-profile';
+import {
+  APPLICATIONS,
+  ApplicationName,
+  AccessCondition,
+  bytesRemaining,
+  CardProfile,
+  cardProfile,
+  CommandApdu,
+  encodeResponseApdu,
+  hex,
+  INS,
+  MalformedApduError,
+  parseCommandApdu,
+  profileAtr,
+  ResponseApdu,
+  SW,
+  CLA_INTERINDUSTRY,
+  CLA_PROPRIETARY,
+} from '@mnc/card-profiles';
 import {
   CardMemory,
   CardRuntime,
   CommandHandler,
   LifeCycleState,
+  refuse,
   SelectedApplication,
   StatusWordError,
+  success,
 } from './card-runtime';
 import { blankMemory, memoryToState, stateToMemory, VirtualCardState } from './card-state';
 import { readBinary, updateBinary } from './commands/binary';
 import { closePersonalisation } from './commands/close-personalisation';
 import { createFile } from './commands/create-file';
 import { getData } from './commands/get-data';
+import { generateAsymmetricKeyPair, internalAuthenticate, sign } from './commands/keys';
+import { changeReferenceData, resetRetryCounter, verify } from './commands/reference-data';
 import { select } from './commands/select';
-import { AccessCondition } from './access-condition';
 import { formatFid } from './elementary-file';
-import { SW } from './status-words';
 
-export const CLA_INTERINDUSTRY = 0x00;
-export const CLA_PROPRIETARY = 0x80;
+export { CLA_INTERINDUSTRY, CLA_PROPRIETARY, INS };
 
-export const INS = {
-  SELECT: 0xa4,
-  READ_BINARY: 0xb0,
-  UPDATE_BINARY: 0xd6,
-  CREATE_FILE: 0xe0,
-  GET_DATA: 0xca,
-  CLOSE_PERSONALISATION: 0xf0,
-} as const;
-
-const COMMANDS: ReadonlyMap<number, ReadonlyMap<number, CommandHandler>> = new Map([
-  [
-    CLA_INTERINDUSTRY,
-    new Map<number, CommandHandler>([
-      [INS.SELECT, select],
-      [INS.READ_BINARY, readBinary],
-      [INS.UPDATE_BINARY, updateBinary],
-      [INS.CREATE_FILE, createFile],
-      [INS.GET_DATA, getData],
-    ]),
-  ],
-  [CLA_PROPRIETARY, new Map<number, CommandHandler>([[INS.CLOSE_PERSONALISATION, closePersonalisation]])],
+/** Every handler the card has, by "CLA INS" hex; a profile answers only those its definition lists. */
+const HANDLERS: ReadonlyMap<string, CommandHandler> = new Map([
+  ['00A4', select],
+  ['00B0', readBinary],
+  ['00D6', updateBinary],
+  ['00E0', createFile],
+  ['00CA', getData],
+  ['0020', verify],
+  ['0024', changeReferenceData],
+  ['002C', resetRetryCounter],
+  ['0047', generateAsymmetricKeyPair],
+  ['0088', internalAuthenticate],
+  ['802A', sign],
+  ['80F0', closePersonalisation],
 ]);
+
+const GET_RESPONSE_KEY = '00C0';
 
 export interface ElementaryFileSummary {
   readonly fid: string;
@@ -87,6 +81,14 @@ export interface VirtualCardSummary {
     readonly name: ApplicationName;
     readonly aid: string;
     readonly files: readonly ElementaryFileSummary[];
+    /** PIN objects: whether set, tries left (never the value). */
+    readonly pins: readonly { readonly fid: string; readonly set: boolean; readonly triesLeft: number }[];
+    /** Key objects: whether generated (never the key). */
+    readonly keys: readonly {
+      readonly fid: string;
+      readonly algorithm: string;
+      readonly generated: boolean;
+    }[];
   }[];
 }
 
@@ -94,9 +96,14 @@ export type CardChangeListener = (card: VirtualCard) => void;
 
 export class VirtualCard {
   private selected: SelectedApplication | undefined;
+  /** Response bytes not yet fetched with GET RESPONSE; any other command discards them. */
+  private pendingResponse: Uint8Array | undefined;
   private readonly changeListeners = new Set<CardChangeListener>();
+  private readonly supported: ReadonlySet<string>;
 
-  private constructor(private readonly memory: CardMemory) {}
+  private constructor(private readonly memory: CardMemory) {
+    this.supported = new Set(cardProfile(memory.profile).commands);
+  }
 
   /** A new card as it leaves the card manufacturer: every AP of the profile, no files, personalisation state. */
   static blank(profile: CardProfile, serial: Uint8Array): VirtualCard {
@@ -127,7 +134,7 @@ export class VirtualCard {
 
   /** Cold start: clears the volatile state and answers the ATR. */
   powerOn(): Uint8Array {
-    this.selected = undefined;
+    this.clearVolatileState();
     return this.atr;
   }
 
@@ -137,7 +144,7 @@ export class VirtualCard {
   }
 
   powerOff(): void {
-    this.selected = undefined;
+    this.clearVolatileState();
   }
 
   /** Processes one command APDU and returns the response APDU (data followed by SW1 SW2). */
@@ -146,8 +153,9 @@ export class VirtualCard {
   }
 
   /**
-   * Listens for changes to persistent memory (files, life-cycle state), called synchronously before the
-   * response leaves `transmit`, so a holder that saves there never acknowledges an unsaved write.
+   * Listens for changes to persistent memory (files, PINs and their tries, keys, life-cycle state), called
+   * synchronously before the response leaves `transmit`, so a holder that saves there never acknowledges
+   * an unsaved write.
    */
   onChange(listener: CardChangeListener): () => void {
     this.changeListeners.add(listener);
@@ -162,20 +170,35 @@ export class VirtualCard {
     return this.toState();
   }
 
-  /** What is on the card without the contents: safe to show in a control API or a log. */
+  /** What is on the card without contents, PIN values or keys: safe to show in a control API or a log. */
   summary(): VirtualCardSummary {
     return {
       serial: this.serial,
       profile: this.profile,
       lifeCycle: this.lifeCycle,
-      applications: [...this.memory.files].map(([name, files]) => ({
+      applications: [...this.memory.applications].map(([name, ap]) => ({
         name,
         aid: APPLICATIONS[name].aid,
-        files: [...files.values()]
+        files: [...ap.files.values()]
           .sort((a, b) => a.fid - b.fid)
           .map((file) => ({ fid: formatFid(file.fid), size: file.size, readAccess: file.readAccess })),
+        pins: [...ap.pins.values()].map((pin) => ({
+          fid: formatFid(pin.fid),
+          set: pin.value !== undefined,
+          triesLeft: pin.triesLeft,
+        })),
+        keys: [...ap.keys.values()].map((key) => ({
+          fid: formatFid(key.fid),
+          algorithm: key.definition.algorithm,
+          generated: key.material !== undefined,
+        })),
       })),
     };
+  }
+
+  private clearVolatileState(): void {
+    this.selected = undefined;
+    this.pendingResponse = undefined;
   }
 
   private process(apdu: Uint8Array): ResponseApdu {
@@ -186,20 +209,33 @@ export class VirtualCard {
       if (error instanceof MalformedApduError) return { data: new Uint8Array(0), sw: SW.WRONG_LENGTH };
       throw error;
     }
-    const byIns = COMMANDS.get(command.cla);
-    if (byIns === undefined) return { data: new Uint8Array(0), sw: SW.CLA_NOT_SUPPORTED };
-    const handler = byIns.get(command.ins);
-    if (handler === undefined) return { data: new Uint8Array(0), sw: SW.INS_NOT_SUPPORTED };
-
-    const runtime = this.runtime();
+    if (command.cla !== CLA_INTERINDUSTRY && command.cla !== CLA_PROPRIETARY)
+      return { data: new Uint8Array(0), sw: SW.CLA_NOT_SUPPORTED };
+    const key = hex(Uint8Array.of(command.cla, command.ins));
+    const pending = this.pendingResponse;
+    this.pendingResponse = undefined;
+    if (!this.supported.has(key)) return { data: new Uint8Array(0), sw: SW.INS_NOT_SUPPORTED };
     try {
-      return handler(command, runtime);
+      if (key === GET_RESPONSE_KEY) return this.chain(getResponse(command, pending), command.ne);
+      const handler = HANDLERS.get(key);
+      if (handler === undefined) return refuse(SW.INS_NOT_SUPPORTED);
+      const runtime = this.runtime();
+      try {
+        return this.chain(handler(command, runtime), command.ne);
+      } finally {
+        this.selected = runtime.selected;
+      }
     } catch (error) {
       if (error instanceof StatusWordError) return { data: new Uint8Array(0), sw: error.sw };
       throw error;
-    } finally {
-      this.selected = runtime.selected;
     }
+  }
+
+  /** An answer longer than Ne goes out in parts: the first Ne bytes with 61xx, the rest by GET RESPONSE. */
+  private chain(response: ResponseApdu, ne: number): ResponseApdu {
+    if (response.sw !== SW.SUCCESS || ne === 0 || response.data.length <= ne) return response;
+    this.pendingResponse = response.data.slice(ne);
+    return { data: response.data.slice(0, ne), sw: bytesRemaining(this.pendingResponse.length) };
   }
 
   private runtime(): CardRuntime {
@@ -208,4 +244,12 @@ export class VirtualCard {
     };
     return { memory: this.memory, selected: this.selected, persistentStateChanged: notify };
   }
+}
+
+/** GET RESPONSE 00 C0 00 00 Le: the rest of the previous command's answer. */
+function getResponse(command: CommandApdu, pending: Uint8Array | undefined): ResponseApdu {
+  if (command.p1 !== 0 || command.p2 !== 0) refuse(SW.INCORRECT_P1_P2);
+  if (command.data.length > 0 || command.ne === 0) refuse(SW.WRONG_LENGTH);
+  if (pending === undefined) refuse(SW.CONDITIONS_OF_USE_NOT_SATISFIED);
+  return success(pending);
 }

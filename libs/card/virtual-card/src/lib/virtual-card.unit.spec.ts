@@ -1,11 +1,19 @@
-import { ALWAYS, NEVER } from './access-condition';
-import { encodeCommandApdu, parseResponseApdu, ResponseApdu } from './apdu';
-import { ApplicationName } from './applications';
-import { fromHex, hex } from './bytes';
-import { CardCommand } from './card-commands';
-import { CardProfile } from './card-profile';
-import { encodeFileCreationParameters } from './file-control-parameters';
-import { describeStatusWord, SW } from './status-words';
+import {
+  ALWAYS,
+  AccessCondition,
+  ApplicationName,
+  CardCommand,
+  CardProfile,
+  describeStatusWord,
+  encodeCommandApdu,
+  encodeFileCreationParameters,
+  fromHex,
+  hex,
+  NEVER,
+  parseResponseApdu,
+  ResponseApdu,
+  SW,
+} from '@mnc/card-profiles';
 import { VirtualCard } from './virtual-card';
 
 const SERIAL = fromHex('4D4E430000000001');
@@ -37,7 +45,7 @@ function pattern(size: number): Uint8Array {
 
 /** A blank card with one written EF in the JPKI AP, left selected as the current EF. */
 function cardWithFile(
-  options: { fid?: number; content?: Uint8Array; readAccess?: typeof ALWAYS; app?: ApplicationName } = {},
+  options: { fid?: number; content?: Uint8Array; readAccess?: AccessCondition; app?: ApplicationName } = {},
 ) {
   const { fid = TOKEN_INFO, content = pattern(160), readAccess = ALWAYS, app = 'jpki' } = options;
   const card = blankCard();
@@ -54,7 +62,7 @@ describe('VirtualCard', () => {
     });
 
     it('answers 6D00 to an unknown instruction', () => {
-      expectStatus(send(blankCard(), '00200080'), SW.INS_NOT_SUPPORTED);
+      expectStatus(send(blankCard(), '00DA0000'), SW.INS_NOT_SUPPORTED);
     });
 
     it('answers 6D00 to an ISO instruction sent with the proprietary CLA', () => {
@@ -214,7 +222,7 @@ describe('VirtualCard', () => {
     });
 
     it('answers 6982 for a file whose read access is never', () => {
-      const { card } = cardWithFile({ fid: 0x0017, readAccess: NEVER });
+      const { card } = cardWithFile({ fid: 0x0030, readAccess: NEVER });
       expectStatus(send(card, CardCommand.readBinary(0, 4)), SW.SECURITY_STATUS_NOT_SATISFIED);
     });
 

@@ -2,10 +2,10 @@
 //   P1 bit 8 = 0: P1 bits 7-1 and P2 form a 15-bit offset into the current EF.
 //   P1 bit 8 = 1: P1 bits 7-6 = 00, bits 5-1 = short EF identifier (1..30) of the current AP, P2 = offset;
 //                 the EF becomes the current EF.
-import { CommandApdu } from '../apdu';
+// PIN and key objects are internal EFs: neither command reaches them (6981).
+import { CommandApdu, SW } from '@mnc/card-profiles';
 import { CardRuntime, CommandHandler, refuse, SelectedApplication, success } from '../card-runtime';
 import { ElementaryFile } from '../elementary-file';
-import { SW } from '../status-words';
 
 interface BinaryTarget {
   readonly application: SelectedApplication;
@@ -15,19 +15,26 @@ interface BinaryTarget {
 
 function resolveTarget(command: CommandApdu, card: CardRuntime): BinaryTarget {
   const { p1, p2 } = command;
+  const application = card.selected;
   if ((p1 & 0x80) === 0) {
-    const file = card.selected?.currentEf;
-    if (card.selected === undefined || file === undefined) refuse(SW.COMMAND_NOT_ALLOWED_NO_CURRENT_EF);
-    return { application: card.selected, file, offset: (p1 << 8) | p2 };
+    const fid = application?.currentFid;
+    if (application === undefined || fid === undefined) refuse(SW.COMMAND_NOT_ALLOWED_NO_CURRENT_EF);
+    return { application, file: binaryFile(application, fid), offset: (p1 << 8) | p2 };
   }
   const sfi = p1 & 0x1f;
   if ((p1 & 0x60) !== 0 || sfi === 0 || sfi === 0x1f) refuse(SW.INCORRECT_P1_P2);
-  const application = card.selected;
-  const file =
-    application === undefined ? undefined : [...application.files.values()].find((ef) => ef.sfi === sfi);
-  if (application === undefined || file === undefined) refuse(SW.FILE_NOT_FOUND);
-  application.currentEf = file;
+  if (application === undefined) refuse(SW.FILE_NOT_FOUND);
+  const file = binaryFile(application, sfi);
+  application.currentFid = sfi;
   return { application, file, offset: p2 };
+}
+
+function binaryFile(application: SelectedApplication, fid: number): ElementaryFile {
+  const file = application.memory.files.get(fid);
+  if (file !== undefined) return file;
+  if (application.memory.pins.has(fid) || application.memory.keys.has(fid))
+    refuse(SW.COMMAND_INCOMPATIBLE_WITH_FILE_STRUCTURE);
+  return refuse(SW.FILE_NOT_FOUND);
 }
 
 export const readBinary: CommandHandler = (command, card) => {

@@ -1,5 +1,5 @@
+import { SW } from '@mnc/card-profiles';
 import { CommandHandler, refuse, success } from '../card-runtime';
-import { SW } from '../status-words';
 
 /** CLOSE PERSONALISATION (80 F0 00 00): the one-way step from blank to issued card. */
 export const closePersonalisation: CommandHandler = (command, card) => {

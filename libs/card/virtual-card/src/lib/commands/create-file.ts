@@ -1,11 +1,11 @@
-import { CommandHandler, refuse, success } from '../card-runtime';
-import { ElementaryFile, isUsableFid, MAX_EF_SIZE } from '../elementary-file';
 import {
   FileCreationParameters,
   InvalidFileCreationParametersError,
   parseFileCreationParameters,
-} from '../file-control-parameters';
-import { SW } from '../status-words';
+  SW,
+} from '@mnc/card-profiles';
+import { CommandHandler, refuse, success } from '../card-runtime';
+import { ElementaryFile, isUsableFid, MAX_EF_SIZE } from '../elementary-file';
 
 /** CREATE FILE (00 E0 00 00, FCP in the data field): a new EF in the current AP, which becomes the current EF. */
 export const createFile: CommandHandler = (command, card) => {
@@ -18,10 +18,11 @@ export const createFile: CommandHandler = (command, card) => {
   const { fid, size, readAccess } = parseOrRefuse(command.data);
   if (!isUsableFid(fid) || size === 0) refuse(SW.INCORRECT_DATA);
   if (size > MAX_EF_SIZE) refuse(SW.NOT_ENOUGH_MEMORY);
-  if (application.files.has(fid)) refuse(SW.FILE_ALREADY_EXISTS);
+  const { files, pins, keys } = application.memory;
+  if (files.has(fid) || pins.has(fid) || keys.has(fid)) refuse(SW.FILE_ALREADY_EXISTS);
   const file = ElementaryFile.create(fid, size, readAccess);
-  application.files.set(fid, file);
-  application.currentEf = file;
+  files.set(fid, file);
+  application.currentFid = fid;
   card.persistentStateChanged();
   return success();
 };

@@ -1,8 +1,5 @@
+import { SW, TAG_CARD_SERIAL, wrongLe } from '@mnc/card-profiles';
 import { CommandHandler, refuse, success } from '../card-runtime';
-import { SW, wrongLe } from '../status-words';
-
-/** P1-P2 0101: in ISO 7816-4's proprietary range (0100-01FF) for GET DATA; the card's serial number. */
-export const TAG_CARD_SERIAL = 0x0101;
 
 /** GET DATA answers at card level: no AP needs to be selected, and in any life-cycle state. */
 export const getData: CommandHandler = (command, card) => {

@@ -1,8 +1,6 @@
-import { CommandApdu } from '../apdu';
-import { applicationByAid } from '../applications';
+import { applicationByAid, CommandApdu, SW } from '@mnc/card-profiles';
 import { CardRuntime, CommandHandler, refuse, success } from '../card-runtime';
 import { SecurityState } from '../security-state';
-import { SW } from '../status-words';
 
 const P1_BY_DF_NAME = 0x04;
 const P1_EF_UNDER_CURRENT_DF = 0x02;
@@ -24,19 +22,25 @@ export const select: CommandHandler = (command, card) => {
 function selectApplication(command: CommandApdu, card: CardRuntime) {
   if (command.data.length === 0) refuse(SW.WRONG_LENGTH);
   const name = applicationByAid(command.data);
-  const files = name === undefined ? undefined : card.memory.files.get(name);
+  const memory = name === undefined ? undefined : card.memory.applications.get(name);
   // A failed SELECT leaves the current AP as it was (ISO 7816-4).
-  if (name === undefined || files === undefined) refuse(SW.FILE_NOT_FOUND);
+  if (name === undefined || memory === undefined) refuse(SW.FILE_NOT_FOUND);
   // Every SELECT, even of the AP already current, starts with an empty security state.
-  card.selected = { name, files, security: new SecurityState() };
+  card.selected = { name, memory, security: new SecurityState() };
   return success();
 }
 
+/** Binary EFs, PIN objects and keys are all selectable: OpenSC selects 0018 before VERIFY, 0017 before SIGN. */
 function selectElementaryFile(command: CommandApdu, card: CardRuntime) {
   if (command.data.length !== 2) refuse(SW.WRONG_LENGTH);
   const fid = (command.data[0] << 8) | command.data[1];
-  const file = card.selected?.files.get(fid);
-  if (card.selected === undefined || file === undefined) refuse(SW.FILE_NOT_FOUND);
-  card.selected.currentEf = file;
+  const application = card.selected;
+  const exists =
+    application !== undefined &&
+    (application.memory.files.has(fid) ||
+      application.memory.pins.has(fid) ||
+      application.memory.keys.has(fid));
+  if (application === undefined || !exists) refuse(SW.FILE_NOT_FOUND);
+  application.currentFid = fid;
   return success();
 }

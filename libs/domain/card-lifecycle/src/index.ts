@@ -1,0 +1,4 @@
+export * from './lifecycle';
+export * from './revocation';
+export * from './business-days';
+export * from './sla';

@@ -1,0 +1,2 @@
+export * from './pkcs11-token';
+export * from './softhsm';

@@ -1,0 +1,301 @@
+// QA: a new session on the personalised card, read as an independent reader reads it (CardSession, the
+// documented commands only): serial, life cycle, every file against the bundle, AP data signatures against
+// the CA's published signers, each certificate against the CA and the key the card reports, one live
+// signature per key whose PIN is known, PIN tries untouched.
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  bytesEqual,
+  CardCommand,
+  CardSession,
+  digestInfo,
+  EC_HASH,
+  formatFid,
+  hex,
+  JPKI_FID,
+  pinDefinition,
+  publicKeySpki,
+  SW,
+  TEXT_FID,
+  VISUAL_FID,
+  type ApplicationName,
+} from '@mnc/card-profiles';
+import type { EncoderStation } from '@mnc/pcsc';
+import { QualityAssuranceError, type QaCheck } from './errors';
+import { dataFiles, keySpecs, type KeySpec, type PersonalisationInput } from './input';
+import type { AttemptCertificate, PersonalisationResult } from './personalise';
+import { withCardSession } from './personalise';
+import {
+  checkCertificateChain,
+  checkCertificateKey,
+  checkFileContent,
+  checkLiveSignature,
+  checkTextApSignature,
+  checkVisualApSignatures,
+  type QaTrust,
+} from './qa-checks';
+
+export interface VerifyPersonalisedCardArgs {
+  readonly station: EncoderStation;
+  readonly input: PersonalisationInput;
+  /** What {@link personaliseAttempt} returned for this card. */
+  readonly attempt: PersonalisationResult;
+  readonly trust: QaTrust;
+  readonly cardWaitMs?: number;
+  /** Validity instant of the certificate checks; default now. */
+  readonly now?: Date;
+}
+
+export interface QaReport {
+  readonly chipSerial: string;
+  /** Files compared with the bundle, e.g. `text EF 0001`. */
+  readonly filesCompared: readonly string[];
+  /** Keys that produced a live signature verified with their certificate. */
+  readonly liveKeys: readonly KeySpec['purpose'][];
+  /** What this card does not let QA check, and why (e.g. a key whose PIN the resident sets at hand-over). */
+  readonly notCheckable: readonly string[];
+  readonly apdus: number;
+  readonly bytesOut: number;
+  readonly bytesIn: number;
+}
+
+async function card<T>(check: QaCheck, subject: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof QualityAssuranceError) throw error;
+    throw new QualityAssuranceError(
+      check,
+      subject,
+      error instanceof Error ? error.message : String(error),
+      error,
+    );
+  }
+}
+
+async function verifyPin(
+  session: CardSession,
+  application: ApplicationName,
+  fid: number,
+  value: string | undefined,
+): Promise<void> {
+  const subject = `${application} PIN ${formatFid(fid)}`;
+  if (value === undefined)
+    throw new QualityAssuranceError('pin-state', subject, 'no value to open the files with');
+  const result = await card('pin-state', subject, () => session.verify(fid, value));
+  if (!result.verified)
+    throw new QualityAssuranceError(
+      'pin-state',
+      subject,
+      `the value set in personalisation is refused (${result.triesLeft} tries left)`,
+    );
+}
+
+/** Every set PIN still has all its tries (QA must never cost the resident a try). */
+async function checkTries(
+  session: CardSession,
+  input: PersonalisationInput,
+  application: ApplicationName,
+): Promise<void> {
+  for (const fid of input.pins[application]?.keys() ?? []) {
+    const definition = pinDefinition(input.profile, application, fid);
+    const subject = `${application} PIN ${formatFid(fid)}`;
+    const tries = await card('pin-state', subject, () => session.triesLeft(fid));
+    if (definition === undefined || tries !== definition.maxTries)
+      throw new QualityAssuranceError(
+        'pin-state',
+        subject,
+        `${tries} tries left, not ${definition?.maxTries}`,
+      );
+  }
+}
+
+function certificateOf(attempt: PersonalisationResult, spec: KeySpec): AttemptCertificate {
+  const certificate = attempt.certificates.find((entry) => entry.keyFid === spec.keyFid);
+  if (certificate === undefined)
+    throw new QualityAssuranceError(
+      'certificate-content',
+      spec.purpose,
+      'the attempt has no certificate for this key',
+    );
+  return certificate;
+}
+
+/** What SIGN takes for `data`: the digest of the key's hash (RSA: wrapped in a DigestInfo). */
+function signInput(spec: KeySpec, data: Uint8Array): Uint8Array {
+  if (spec.keyAlgorithm === 'rsa-2048')
+    return digestInfo('sha256', createHash('sha256').update(data).digest());
+  return new Uint8Array(createHash(EC_HASH[spec.keyAlgorithm].hash).update(data).digest());
+}
+
+/** One live signature: SIGN over a fresh digest (RSA as a DigestInfo), or INTERNAL AUTHENTICATE over a challenge. */
+async function liveSignature(
+  session: CardSession,
+  spec: KeySpec,
+  certificate: Uint8Array,
+  internal: boolean,
+): Promise<void> {
+  const subject = `${spec.purpose} key ${formatFid(spec.keyFid)}`;
+  const data = randomBytes(32);
+  let signature: Uint8Array;
+  if (internal) {
+    signature = await card('live-signature', subject, () => session.internalAuthenticate(spec.keyFid, data));
+  } else {
+    signature = await card('live-signature', subject, () => session.sign(spec.keyFid, signInput(spec, data)));
+  }
+  checkLiveSignature(subject, spec.algorithm, certificate, data, signature);
+}
+
+/**
+ * Reads the personalised card back in a new session and checks it; throws {@link QualityAssuranceError}
+ * naming the check and subject at the first difference.
+ */
+export async function verifyPersonalisedCard(args: VerifyPersonalisedCardArgs): Promise<QaReport> {
+  const { input, attempt, trust } = args;
+  const now = args.now ?? new Date();
+  const expected = dataFiles(input);
+  const expectedFile = (application: ApplicationName, fid: number): Uint8Array => {
+    const file = expected.find((entry) => entry.application === application && entry.fid === fid);
+    if (file === undefined)
+      throw new QualityAssuranceError(
+        'file-content',
+        `${application} EF ${formatFid(fid)}`,
+        'not in the plan',
+      );
+    return file.content;
+  };
+  const filesCompared: string[] = [];
+  const liveKeys: KeySpec['purpose'][] = [];
+  const notCheckable: string[] = [];
+
+  return withCardSession(
+    args.station,
+    args.cardWaitMs ?? 10_000,
+    (error) => new QualityAssuranceError('open-card', 'card', 'no card session', error),
+    async (session) => {
+      const chipSerial = await card('card-identity', 'card', async () =>
+        hex(await session.serial()).toUpperCase(),
+      );
+      if (chipSerial !== attempt.chipSerial)
+        throw new QualityAssuranceError(
+          'card-identity',
+          'card',
+          `the reader holds ${chipSerial}, not the personalised ${attempt.chipSerial}`,
+        );
+
+      const read = async (application: ApplicationName, fid: number): Promise<Uint8Array> => {
+        const subject = `${application} EF ${formatFid(fid)}`;
+        const content = await card('file-content', subject, () => session.readFile(fid));
+        return content;
+      };
+      const compare = async (application: ApplicationName, fid: number): Promise<Uint8Array> => {
+        const content = await read(application, fid);
+        checkFileContent(`${application} EF ${formatFid(fid)}`, expectedFile(application, fid), content);
+        filesCompared.push(`${application} EF ${formatFid(fid)}`);
+        return content;
+      };
+
+      // JPKI AP.
+      await card('file-content', 'jpki', () => session.selectApplication('jpki'));
+      await checkTries(session, input, 'jpki');
+      const specs = keySpecs(input.profile);
+      const userAuthentication = specs.find((spec) => spec.purpose === 'jpki-user-authentication');
+      if (userAuthentication !== undefined) {
+        // Operational and PIN-guarded: the key must refuse to sign before its PIN.
+        const { sw } = await card('life-cycle', 'jpki', () =>
+          session.exchange(
+            CardCommand.sign(userAuthentication.keyFid, signInput(userAuthentication, randomBytes(32))),
+          ),
+        );
+        if (sw !== SW.SECURITY_STATUS_NOT_SATISFIED)
+          throw new QualityAssuranceError(
+            'life-cycle',
+            'jpki',
+            `SIGN without PIN answered ${sw.toString(16)}, not 6982: personalisation is not closed`,
+          );
+      }
+      await compare('jpki', JPKI_FID.TOKEN_INFO);
+      await compare('jpki', JPKI_FID.CERTIFICATE_PRESENCE);
+      const jpkiPins = input.pins.jpki ?? new Map<number, string>();
+      for (const spec of specs) {
+        const subject = `${spec.purpose} certificate EF ${formatFid(spec.certificateFid)}`;
+        const issued = certificateOf(attempt, spec);
+        const pinFid = spec.pinFid;
+        const pin = pinFid === undefined ? undefined : jpkiPins.get(pinFid);
+        // A key behind a PIN signs only after it; EF 0001 is read only after the signature password.
+        const opened = pinFid !== undefined && pin !== undefined;
+        if (opened) await verifyPin(session, 'jpki', pinFid, pin);
+        if (spec.purpose === 'jpki-signature' && !opened) {
+          notCheckable.push(`${subject}: the signature password is set by the resident`);
+        } else {
+          const onCard = await card('certificate-content', subject, () =>
+            session.readFile(spec.certificateFid),
+          );
+          if (!bytesEqual(onCard, issued.certificate))
+            throw new QualityAssuranceError(
+              'certificate-content',
+              subject,
+              'differs from the certificate the CA issued',
+            );
+        }
+        const issuers: Uint8Array[] = [];
+        if (spec.caCertificateFid !== undefined) {
+          const caSubject = `CA certificate EF ${formatFid(spec.caCertificateFid)}`;
+          const onCardCa = await read('jpki', spec.caCertificateFid);
+          const issuing = issued.chain[0];
+          if (issuing === undefined || !bytesEqual(onCardCa, issuing))
+            throw new QualityAssuranceError(
+              'certificate-content',
+              caSubject,
+              'is not the issuing CA of the certificate',
+            );
+          issuers.push(onCardCa);
+        }
+        checkCertificateChain(subject, issued.certificate, issuers, trust, now);
+        const cardKey = publicKeySpki(
+          await card('certificate-key', subject, () => session.publicKey(spec.keyFid)),
+        );
+        checkCertificateKey(subject, issued.certificate, cardKey);
+
+        if (spec.purpose === 'card-authentication' || opened) {
+          await liveSignature(session, spec, issued.certificate, spec.purpose === 'card-authentication');
+          liveKeys.push(spec.purpose);
+        } else {
+          notCheckable.push(`live signature of the ${spec.purpose} key: its PIN is set by the resident`);
+        }
+      }
+
+      // Text AP: check code A opens EF 0001 and 0003, check code B EF 0002.
+      await card('file-content', 'text', () => session.selectApplication('text'));
+      await checkTries(session, input, 'text');
+      await verifyPin(session, 'text', TEXT_FID.CHECK_CODE_A, input.pins.text?.get(TEXT_FID.CHECK_CODE_A));
+      await verifyPin(session, 'text', TEXT_FID.CHECK_CODE_B, input.pins.text?.get(TEXT_FID.CHECK_CODE_B));
+      const myNumber = await compare('text', TEXT_FID.MY_NUMBER);
+      const fourFacts = await compare('text', TEXT_FID.FOUR_FACTS);
+      const textSignature = await compare('text', TEXT_FID.SIGNATURE);
+      checkTextApSignature({ myNumber, fourFacts, signature: textSignature }, input.apSignatures, trust);
+
+      // Visual AP: check code A opens both files.
+      await card('file-content', 'visual', () => session.selectApplication('visual'));
+      await checkTries(session, input, 'visual');
+      await verifyPin(
+        session,
+        'visual',
+        VISUAL_FID.CHECK_CODE_A,
+        input.pins.visual?.get(VISUAL_FID.CHECK_CODE_A),
+      );
+      const face = await compare('visual', VISUAL_FID.CARD_FACE);
+      const back = await compare('visual', VISUAL_FID.MY_NUMBER_IMAGE);
+      checkVisualApSignatures({ face, back }, input.apSignatures, trust);
+
+      return {
+        chipSerial,
+        filesCompared,
+        liveKeys,
+        notCheckable,
+        apdus: session.traffic.apdus,
+        bytesOut: session.traffic.bytesOut,
+        bytesIn: session.traffic.bytesIn,
+      };
+    },
+  );
+}
