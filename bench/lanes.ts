@@ -17,6 +17,11 @@ import {
 } from '@mnc/stage-encode-lane';
 import { syntheticApplicant, syntheticPortrait } from '@mnc/synthetic';
 import { personalisationBundleFixture, sealBundleFixture, testDatabaseUrl, uniqueName } from '@mnc/testing';
+import {
+  caApDataSigner,
+  newCardNumber,
+  startCaHarness,
+} from '../libs/stages/encode-lane/src/personalisation/testing/issuance-harness';
 import type { BenchSection } from './section';
 
 export interface LaneBenchFigures {
@@ -96,7 +101,10 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
   const url = new URL(testDatabaseUrl());
   url.pathname = `/${database}`;
   await admin(`CREATE DATABASE "${database}"`);
+  // The CA in this process: it certifies each card's keys and signs the bundles' AP data (QA checks them).
+  const ca = await startCaHarness();
   const config = loadConfig({
+    PKI_URL: ca.url,
     MNC_BUS: 'memory',
     DATABASE_URL: url.toString(),
     MNC_MASTER_KEY: masterKey.toString('hex'),
@@ -124,7 +132,16 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
   const prepare = async (seed: number, route: 'normal' | 'express') => {
     const applicant = syntheticApplicant(seed);
     const cardId = randomUUID();
-    const bundle = await personalisationBundleFixture({ applicant, photo, cardId });
+    const applicationId = randomUUID();
+    const cardNumber = newCardNumber();
+    const bundle = await personalisationBundleFixture({
+      applicant,
+      photo,
+      applicationId,
+      cardId,
+      cardNumber,
+      signer: caApDataSigner(ca.ca, { applicationId, cardNumber }),
+    });
     const bundleRef = await blobs.put(sealBundleFixture(bundle, sealer), {
       mediaType: BlobMediaTypes.personalisationBundle,
     });
@@ -132,7 +149,7 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
       mediaType: BlobMediaTypes.applicantRecord,
     });
     const data: PayloadOf<'issuance-data.generated'> = {
-      applicationId: randomUUID(),
+      applicationId,
       route,
       cardProfile: bundle.cardProfile,
       municipalityCode: applicant.localGovernmentCode,
@@ -251,6 +268,7 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
     };
   } finally {
     await pipeline?.stop();
+    await ca.stop();
     await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     rmSync(blobDir, { recursive: true, force: true });
   }

@@ -6,7 +6,13 @@ import {
   type BundleCipher,
   type PersonalisationBundle,
 } from '@mnc/contracts';
-import { assembleBundle, cardNumberFor, SoftwareApDataSigner, type CardProfile } from '@mnc/domain-issuance';
+import {
+  assembleBundle,
+  cardNumberFor,
+  SoftwareApDataSigner,
+  type ApDataSigner,
+  type CardProfile,
+} from '@mnc/domain-issuance';
 
 // 1x1 white PNG and JPEG: stand-ins for the images only issuance-data renders.
 const PLACEHOLDER_PNG = Buffer.from(
@@ -33,6 +39,8 @@ export async function personalisationBundleFixture(input: {
   readonly issuedOn?: string;
   readonly securityCode?: string;
   readonly puk?: string;
+  /** The AP data signer: the CA's (a lane's QA checks signatures against it); default a software one. */
+  readonly signer?: ApDataSigner;
 }): Promise<PersonalisationBundle> {
   const cardProfile = input.cardProfile ?? 'next-gen';
   signer ??= SoftwareApDataSigner.create('Test AP data signer');
@@ -61,7 +69,7 @@ export async function personalisationBundleFixture(input: {
       },
       faceImage: { width: 1, height: 1, colour: cardProfile === 'next-gen' },
     },
-    await signer,
+    input.signer ?? (await signer),
   );
 }
 

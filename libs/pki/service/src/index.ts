@@ -10,6 +10,7 @@ import { OcspResponder } from './ocsp-responder';
 import { PkiCertificateAuthority } from './pki-certificate-authority';
 import { PkiController } from './pki.controller';
 import { PublicationController } from './publication.controller';
+import { RevocationsController } from './revocations.controller';
 
 export { PkiCertificateAuthority } from './pki-certificate-authority';
 export { CaRegistry } from './ca-registry';
@@ -20,7 +21,7 @@ export { CaRegistry } from './ca-registry';
  */
 @Global()
 @Module({
-  controllers: [PkiController, PublicationController],
+  controllers: [PkiController, PublicationController, RevocationsController],
   providers: [
     CaKeyBackends,
     CaRegistry,

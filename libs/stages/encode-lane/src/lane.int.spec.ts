@@ -36,6 +36,12 @@ import {
 import { VirtualCard } from '@mnc/virtual-card';
 import type { EncoderDevice } from './encoder-device';
 import { encodeLaneStage } from './index';
+import {
+  caApDataSigner,
+  newCardNumber,
+  startCaHarness,
+  type CaHarness,
+} from './personalisation/testing/issuance-harness';
 import type { BullmqLaneQueue } from './queue/bullmq-lane-queue';
 import { ENCODER_DEVICE, LANE_QUEUE } from './tokens';
 
@@ -110,6 +116,8 @@ async function admin(sql: string): Promise<void> {
 }
 
 let feeder: TestFeeder;
+/** The CA in this process: it certifies the cards' keys and signs the bundles' AP data, as in production. */
+let ca: CaHarness;
 let pipeline: RunningPipeline;
 let config: PipelineConfig;
 let seed = 0;
@@ -121,10 +129,14 @@ async function submitCard(route: 'normal' | 'express' = 'normal'): Promise<strin
   const portrait = await syntheticPortrait(seed, { width: 300, height: 400 });
   const photo = await blobs.put(portrait.bytes, { mediaType: portrait.mediaType });
   const cardId = randomUUID();
+  const cardNumber = newCardNumber();
   const bundle = await personalisationBundleFixture({
     applicant,
     photo,
+    applicationId,
     cardId,
+    cardNumber,
+    signer: caApDataSigner(ca.ca, { applicationId, cardNumber }),
   });
   // Sealed with the personalisation key, as issuance-data seals it.
   const sealed = sealBundleFixture(bundle, new EnvelopeCipher({ current: config.personalisationKey }));
@@ -141,7 +153,7 @@ async function submitCard(route: 'normal' | 'express' = 'normal'): Promise<strin
     municipalityCode: applicant.localGovernmentCode,
     applicantRecord,
     cardId,
-    cardNumber: 'AB12CD34EF56',
+    cardNumber,
     issuedOn: '2026-04-03',
     expiresOn: '2036-04-02',
     bundle: bundleRef,
@@ -197,7 +209,9 @@ beforeAll(async () => {
     );
   await admin(`CREATE DATABASE "${database}"`);
   feeder = new TestFeeder();
+  ca = await startCaHarness();
   config = loadConfig({
+    PKI_URL: ca.url,
     MNC_BUS: 'memory',
     DATABASE_URL: databaseUrl(),
     DATABASE_POOL_SIZE: '4',
@@ -235,6 +249,7 @@ afterAll(async () => {
   await queue?.obliterate().catch(() => undefined);
   await pipeline?.stop();
   await feeder?.close();
+  await ca?.stop();
   await admin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
 });
 
@@ -282,7 +297,7 @@ describe('the lane on pcscd and Redis', () => {
     const rows = await expectOneGoodCardEach(ids);
     const spoiled = rows.filter((r) => r.status === 'spoiled');
     expect(spoiled).toHaveLength(1);
-    expect(spoiled[0]).toMatchObject({ attempt: 1, spoil_reason: 'CARD_REMOVED' });
+    expect(spoiled[0]).toMatchObject({ attempt: 1, spoil_reason: expect.stringMatching(/:CARD_REMOVED$/) });
     const retried = rows.filter((r) => r.application_id === spoiled[0].application_id);
     expect(retried.map((r) => [r.attempt, r.status])).toEqual([
       [1, 'spoiled'],
@@ -303,7 +318,7 @@ describe('the lane on pcscd and Redis', () => {
     const rows = await expectOneGoodCardEach(ids);
     const spoiled = rows.filter((r) => r.status === 'spoiled');
     expect(spoiled).toHaveLength(1);
-    expect(['CHANNEL_CLOSED', 'READER_UNAVAILABLE']).toContain(spoiled[0].spoil_reason);
+    expect(spoiled[0].spoil_reason).toMatch(/:(CHANNEL_CLOSED|READER_UNAVAILABLE)$/);
     const lane = (await (await api('/lane-it')).json()) as { state: string };
     expect(lane.state).toBe('running');
   });

@@ -84,9 +84,13 @@ export interface LaneView {
   readonly reader: { readonly name: string; readonly present: boolean; readonly healthy: boolean };
 }
 
-/** Why a card was spoiled, as recorded: the failed step or check, the station's error code, or the class. */
+/**
+ * Why a card was spoiled, as recorded: the failed step or check with the station's error code underneath
+ * (`personalisation:write-files:CARD_REMOVED`), a station error's code, or the error's class.
+ */
 function spoilReasonOf(error: unknown): string {
-  if (error instanceof CardAttemptError) return spoilReasonOfAttemptError(error);
+  if (error instanceof CardAttemptError)
+    return [spoilReasonOfAttemptError(error), error.causeCode].filter(Boolean).join(':');
   if (error instanceof StationError) return error.code;
   return error instanceof Error ? error.name : 'unknown';
 }

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { BlobRef } from '@mnc/contracts';
-import { REJECTION_REASONS, rejectionReason, type RejectionCode } from '@mnc/photo-quality';
+import {
+  REJECTION_REASONS,
+  rejectionReason,
+  THRESHOLDS,
+  type BandSpec,
+  type CheckName,
+  type RejectionCode,
+} from '@mnc/photo-quality';
 import type { BlobStore } from '@mnc/secure-store';
 import {
   BLOB_STORE,
@@ -52,6 +59,13 @@ function view(c: ReviewCaseEntity, now: Date): ReviewCaseView {
   };
 }
 
+/** The band each check was measured against, so a reviewer sees the value beside its limits. */
+const BAND_OF: Record<CheckName, BandSpec> = {
+  ...THRESHOLDS,
+  face: THRESHOLDS.faceScore,
+  faceCount: THRESHOLDS.secondFace,
+};
+
 const notFound = (id: string) =>
   new ProblemError(404, 'not-found', 'Review case not found', `No photo review for application ${id}.`);
 const conflict = (detail: string) =>
@@ -95,7 +109,7 @@ export class ReviewService {
     ]);
     return {
       ...view(c, new Date()),
-      checks: screening?.checks ?? [],
+      checks: (screening?.checks ?? []).map((c) => ({ ...c, threshold: BAND_OF[c.check] })),
       detector: screening?.detector ?? null,
       trail: trail.map((a) => ({
         action: a.action,

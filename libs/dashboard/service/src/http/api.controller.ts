@@ -23,7 +23,13 @@ import {
   DeadLetterStateError,
   resolveDeadLetter,
 } from '../dead-letters/dead-letters';
-import type { LaneCommand, Upstream } from '../upstream/upstream';
+import { REJECTION_CODES } from '../web/review-view';
+import {
+  reviewerId,
+  type LaneCommand,
+  type ReviewImage,
+  type Upstream,
+} from '../upstream/upstream';
 import { CurrentOperator, OperatorGuard, Requires } from './operator.guard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -41,6 +47,21 @@ function reasonOf(body: unknown, field: string, min = 5): string {
     ]);
   }
   return text;
+}
+
+const REVIEW_IMAGES: readonly ReviewImage[] = ['source', 'chip', 'print'];
+
+/** The operator as photo screening's reviewer id; an operator name it cannot carry is refused plainly. */
+function reviewerOf(operator: Operator): string {
+  const id = reviewerId(operator.via, operator.name);
+  if (!id)
+    throw new ProblemError(
+      403,
+      'reviewer-id',
+      'Operator name not usable as a reviewer id',
+      'Photo screening takes reviewer ids of 1-64 letters, digits, . _ @ -.',
+    );
+  return id;
 }
 
 /** An upstream refusal or absence becomes the dashboard's own problem response, naming the service. */
@@ -163,15 +184,24 @@ export class ApiController implements OnApplicationBootstrap {
     };
   }
 
-  @Get('reviews/:id/photo')
+  @Get('reviews/:id/images/:which')
   @Requires('photo.review')
-  async photo(@Param('id') id: string, @Res() response: Response, @CurrentOperator() operator: Operator) {
+  async photo(
+    @Param('id') id: string,
+    @Param('which') which: string,
+    @Res() response: Response,
+    @CurrentOperator() operator: Operator,
+  ) {
     requireUuid(id);
-    const photo = unwrap(await this.context.photoReview.photo(id));
+    if (!(REVIEW_IMAGES as readonly string[]).includes(which))
+      throw validationProblem([{ field: 'path.which', code: 'ENUM', message: 'must be source, chip or print' }]);
+    const photo = unwrap(
+      await this.context.photoReview.image(id, which as ReviewImage, reviewerOf(operator)),
+    );
     await audit(this.context.dataSource.manager, {
       ...by(operator),
       action: 'photo.view',
-      target: id,
+      target: `${id}/${which}`,
       applicationId: id,
       outcome: 'ok',
     });
@@ -191,20 +221,24 @@ export class ApiController implements OnApplicationBootstrap {
     @CurrentOperator() operator: Operator,
   ) {
     requireUuid(id);
-    const reviewer = `${operator.via}:${operator.name}`;
+    const reviewer = reviewerOf(operator);
     const client = this.context.photoReview;
     let result: Upstream<unknown>;
     let reason: string | undefined;
     if (decision === 'claim') result = await client.claim(id, reviewer);
+    else if (decision === 'release') result = await client.release(id, reviewer);
     else if (decision === 'approve') result = await client.approve(id, reviewer);
     else if (decision === 'reject') {
       reason = reasonOf(body, 'reject-reason');
       const raw = (body as Record<string, unknown>)['reject-code'];
-      const code = typeof raw === 'string' && /^[A-Z_]{2,40}$/.test(raw) ? raw : 'OTHER';
-      result = await client.reject(id, reviewer, [{ code, message: reason }]);
+      if (typeof raw !== 'string' || !(REJECTION_CODES as readonly string[]).includes(raw))
+        throw validationProblem([
+          { field: 'body.reject-code', code: 'ENUM', message: 'choose one of the rejection reasons' },
+        ]);
+      result = await client.reject(id, reviewer, [raw], reason);
     } else {
       throw validationProblem([
-        { field: 'path.decision', code: 'ENUM', message: 'must be claim, approve or reject' },
+        { field: 'path.decision', code: 'ENUM', message: 'must be claim, release, approve or reject' },
       ]);
     }
     await audit(this.context.dataSource.manager, {

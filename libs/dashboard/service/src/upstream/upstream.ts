@@ -156,54 +156,102 @@ export class IntakeClient {
   }
 }
 
-// ---- photo screening: the review queue ----
+// ---- photo screening: the review queue (`/v1/photo-reviews`, docs/photo-screening.md) ----
 
-export interface CheckResult {
-  readonly code: string;
-  readonly status: 'green' | 'amber' | 'red';
-  readonly value?: number;
-  readonly threshold?: string;
-  readonly message?: string;
+/** Photo screening's header naming the reviewer; the dashboard sets it after its own role check. */
+export const REVIEWER_HEADER = 'x-reviewer-id';
+/** What photo screening accepts as a reviewer id. */
+const REVIEWER_ID = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+/** The reviewer id sent for an operator: `<via>.<name>`, or undefined when the name does not fit. */
+export function reviewerId(via: string, name: string): string | undefined {
+  const id = `${via}.${name}`;
+  return REVIEWER_ID.test(id) ? id : undefined;
 }
-export interface Point {
-  readonly x: number;
-  readonly y: number;
-}
-export interface ReviewItem {
+
+export type ReviewState = 'waiting' | 'claimed' | 'approved' | 'rejected';
+export interface ReviewCase {
   readonly applicationId: string;
-  readonly state: 'open' | 'claimed';
-  readonly claimedBy?: string;
-  readonly route?: 'normal' | 'express';
-  readonly queuedAt: string;
-  readonly image: { readonly width: number; readonly height: number };
-  readonly face?: {
-    readonly box: { x: number; y: number; width: number; height: number };
-    readonly leftEye?: Point;
-    readonly rightEye?: Point;
-  };
-  readonly checks: readonly CheckResult[];
+  readonly kind: 'quality' | 'audit';
+  readonly state: ReviewState;
+  /** Why the photo went to a person (review reason codes). */
+  readonly reasons: readonly { code: string; message: string }[];
+  readonly claimedBy: string | null;
+  readonly claimedAt: string | null;
+  readonly decidedBy: string | null;
+  readonly decidedAt: string | null;
+  readonly createdAt: string;
+  readonly waitingSeconds: number | null;
 }
+/** The band a check is measured against: green between amberBelow and amberAbove, red beyond redBelow/redAbove. */
+export interface CheckBand {
+  readonly unit: string;
+  readonly redBelow?: number;
+  readonly amberBelow?: number;
+  readonly amberAbove?: number;
+  readonly redAbove?: number;
+  readonly personOnly?: boolean;
+}
+export interface CheckResult {
+  readonly check: string;
+  readonly band: 'green' | 'amber' | 'red';
+  readonly value: number | null;
+  readonly unit: string;
+  readonly rejection?: string;
+  readonly review?: string;
+  readonly threshold?: CheckBand;
+}
+export interface ReviewCaseDetail extends ReviewCase {
+  readonly checks: readonly CheckResult[];
+  readonly detector: string | null;
+  readonly trail: readonly { action: string; actor: string; at: string; detail: unknown }[];
+}
+export type ReviewImage = 'source' | 'chip' | 'print';
 
 export class PhotoReviewClient {
   constructor(readonly http: UpstreamHttp) {}
-  queue(): Promise<Upstream<{ items: ReviewItem[] }>> {
-    return this.http.request('GET', '/v1/reviews?state=open');
+  private as(reviewer: string) {
+    return { headers: { [REVIEWER_HEADER]: reviewer } };
   }
-  photo(applicationId: string): Promise<Upstream<{ bytes: Buffer; mediaType: string }>> {
-    return this.http.request('GET', `/v1/reviews/${applicationId}/photo`, { as: 'bytes' });
+  queue(reviewer: string): Promise<Upstream<{ items: ReviewCase[] }>> {
+    return this.http.request('GET', '/v1/photo-reviews?state=open&limit=100', this.as(reviewer));
   }
-  claim(applicationId: string, reviewer: string): Promise<Upstream<ReviewItem>> {
-    return this.http.request('POST', `/v1/reviews/${applicationId}/claim`, { body: { reviewer } });
+  detail(applicationId: string, reviewer: string): Promise<Upstream<ReviewCaseDetail>> {
+    return this.http.request('GET', `/v1/photo-reviews/${applicationId}`, this.as(reviewer));
   }
-  approve(applicationId: string, reviewer: string): Promise<Upstream<unknown>> {
-    return this.http.request('POST', `/v1/reviews/${applicationId}/approve`, { body: { reviewer } });
+  /** The photo as sent (`source`) or the chip / print image made from it; photo screening records the view. */
+  image(
+    applicationId: string,
+    which: ReviewImage,
+    reviewer: string,
+  ): Promise<Upstream<{ bytes: Buffer; mediaType: string }>> {
+    return this.http.request('GET', `/v1/photo-reviews/${applicationId}/images/${which}`, {
+      ...this.as(reviewer),
+      as: 'bytes',
+    });
+  }
+  claim(applicationId: string, reviewer: string): Promise<Upstream<ReviewCase>> {
+    return this.http.request('POST', `/v1/photo-reviews/${applicationId}/claim`, this.as(reviewer));
+  }
+  release(applicationId: string, reviewer: string): Promise<Upstream<ReviewCase>> {
+    return this.http.request('POST', `/v1/photo-reviews/${applicationId}/release`, this.as(reviewer));
+  }
+  approve(applicationId: string, reviewer: string, note?: string): Promise<Upstream<ReviewCase>> {
+    return this.http.request('POST', `/v1/photo-reviews/${applicationId}/approval`, {
+      ...this.as(reviewer),
+      body: note ? { note } : {},
+    });
   }
   reject(
     applicationId: string,
     reviewer: string,
-    reasons: { code: string; message: string }[],
-  ): Promise<Upstream<unknown>> {
-    return this.http.request('POST', `/v1/reviews/${applicationId}/reject`, { body: { reviewer, reasons } });
+    codes: readonly string[],
+    note?: string,
+  ): Promise<Upstream<ReviewCase>> {
+    return this.http.request('POST', `/v1/photo-reviews/${applicationId}/rejection`, {
+      ...this.as(reviewer),
+      body: { reasons: codes, ...(note ? { note } : {}) },
+    });
   }
 }
 
@@ -212,7 +260,7 @@ export class PhotoReviewClient {
 export interface LaneStatus {
   readonly id: string;
   readonly pool?: string;
-  readonly state: 'running' | 'pausing' | 'paused' | 'draining' | 'drained' | 'faulted' | 'stopped';
+  readonly state: 'running' | 'pausing' | 'paused' | 'draining' | 'faulted' | 'stopped';
   readonly currentCard?: {
     readonly applicationId: string;
     readonly cardId?: string;
@@ -299,14 +347,17 @@ export class LanesClient {
   }
 }
 
-// ---- the CA ----
+// ---- the CA (docs/pki.md) ----
 
 export interface RevocationEntry {
   readonly serialNumber: string;
-  readonly cardId?: string;
+  readonly caId: string;
+  readonly cardNumber: string;
+  readonly purpose: string;
   readonly status: 'revoked' | 'on-hold';
-  readonly reason: string;
-  readonly subReason?: string;
+  /** RFC 5280 reason name; null for unspecified. */
+  readonly reason: string | null;
+  readonly subReason: string | null;
   readonly at: string;
 }
 export interface CrlStatus {
@@ -317,17 +368,42 @@ export interface CrlStatus {
   readonly ageSeconds: number;
   readonly overdue: boolean;
 }
+export interface CaCrl {
+  readonly caId: string;
+  readonly role: string;
+  readonly algorithm: string;
+  readonly crl: Upstream<CrlStatus>;
+}
 
 export class PkiClient {
   constructor(readonly http: UpstreamHttp) {}
   revocations(): Promise<Upstream<{ items: RevocationEntry[] }>> {
     return this.http.request('GET', '/v1/revocations?limit=50');
   }
-  /** Fetches the CRL itself and reads its dates, so the age shown is the published CRL's, not a claim. */
-  async crl(now: Date): Promise<Upstream<CrlStatus>> {
-    const result = await this.http.request<{ bytes: Buffer; mediaType: string }>('GET', '/v1/crl', {
-      as: 'bytes',
-    });
+  /**
+   * Every CA that publishes a CRL (roots and issuing CAs; the AP data signer issues no certificates) with
+   * its latest CRL, fetched and parsed, so the age shown is the published CRL's, not a claim.
+   */
+  async crls(now: Date): Promise<Upstream<CaCrl[]>> {
+    const cas = await this.http.request<{ id: string; role: string; algorithm: string }[]>('GET', '/v1/ca');
+    if (!cas.ok) return cas;
+    const publishing = cas.value.filter((ca) => ca.role !== 'ap-data-signer');
+    const value = await Promise.all(
+      publishing.map(async (ca) => ({
+        caId: ca.id,
+        role: ca.role,
+        algorithm: ca.algorithm,
+        crl: await this.crl(ca.id, now),
+      })),
+    );
+    return { ok: true, value };
+  }
+  async crl(caId: string, now: Date): Promise<Upstream<CrlStatus>> {
+    const result = await this.http.request<{ bytes: Buffer; mediaType: string }>(
+      'GET',
+      `/v1/crl/${encodeURIComponent(caId)}.crl`,
+      { as: 'bytes' },
+    );
     if (!result.ok) return result;
     try {
       return { ok: true, value: readCrl(result.value.bytes, now) };

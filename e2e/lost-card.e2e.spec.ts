@@ -1,0 +1,300 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import { authorization, getApplication, syntheticSubmission, type ApplicationView } from '@mnc/load-driver';
+import { Stack, STACK_APPS, STACK_PORTS } from '@mnc/testing';
+
+/**
+ * The card lifecycle on the full stack: express applications delivered by the simulated carrier, then a
+ * lost card (held at the CA, reissued express, revoked with keyCompromise once the replacement is
+ * delivered), a card found before its replacement arrived (hold lifted, then superseded), and a death
+ * notification (affiliationChanged with the death sub-reason). The CA is checked over its own API and in
+ * its CRLs as `openssl crl -text` reads them.
+ */
+jest.setTimeout(10 * 60_000);
+
+const PKI_URL = 'http://127.0.0.1:3108';
+const SEEDS = { lost: 710_001, found: 710_002, deceased: 710_003 } as const;
+
+interface CaCertificate {
+  serialNumber: string;
+  purpose: string;
+  algorithm: string;
+  state: 'good' | 'held' | 'revoked';
+  reason?: string;
+  subReason?: string;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Node processes of another stack (dist/apps/*), not our own children. */
+function otherStackProcesses(): number {
+  return fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const app = /dist\/apps\/([^/]+)\//.exec(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
+      return ppid !== process.pid && STACK_APPS.includes(app ?? '');
+    } catch {
+      return false; // exited while we looked
+    }
+  }).length;
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(!!socket.end()));
+    socket.on('error', () => resolve(false));
+  });
+
+/** The harness uses fixed ports and the pcscd readers: wait until no other stack holds them. */
+async function waitForFreeStack(): Promise<void> {
+  for (let waited = 0; ; waited += 5) {
+    const busy =
+      otherStackProcesses() > 0 || (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
+    if (!busy) return;
+    if (waited >= 900) throw new Error('another full stack kept its ports busy for 15 min');
+    if (waited % 60 === 0) console.error('another full stack is running; waiting for it to stop…');
+    await sleep(5_000);
+  }
+}
+
+/** Polls until `probe` returns a value, or fails naming what it waited for. */
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+/** The CA's CRL of the issuing CA of a certificate, as `openssl crl -text` prints it. */
+async function crlText(certificate: CaCertificate): Promise<string> {
+  const family = certificate.algorithm.includes('p384')
+    ? 'p384'
+    : certificate.algorithm.includes('p256')
+      ? 'p256'
+      : 'rsa2048';
+  const response = await fetch(`${PKI_URL}/v1/crl/${family}-${certificate.purpose}.crl`);
+  expect(response.status).toBe(200);
+  const der = Buffer.from(await response.arrayBuffer());
+  return execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], { input: der, encoding: 'utf8' });
+}
+
+/** The lines of a CRL's entry for a serial (up to the next entry), or undefined when it is not listed. */
+function crlEntry(text: string, serialHex: string): string | undefined {
+  const wanted = serialHex.replace(/^0+/, '').toUpperCase();
+  const entries = text.split(/\n\s*Serial Number: /).slice(1);
+  return entries.find((entry) => entry.split('\n')[0].trim().replace(/^0+/, '').toUpperCase() === wanted);
+}
+
+describe('lost card, found card and death on the full stack', () => {
+  let stack: Stack;
+  const views = new Map<keyof typeof SEEDS, ApplicationView & { cardId?: string }>();
+  /** Per scenario, the card's live certificates once it was in its holder's hands. */
+  const certificates = new Map<keyof typeof SEEDS, CaCertificate[]>();
+
+  const intake = (path: string, body?: unknown) =>
+    fetch(`${stack.intakeUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json', ...authorization(stack.apiKey) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  const reportedBy = { officialId: 'staff-0042', officialName: '窓口 一郎', document: 'driving-licence' };
+
+  const view = async (id: string) =>
+    (await getApplication(stack.intakeUrl, id, stack.apiKey)) as ApplicationView & { cardId?: string };
+  const delivered = (id: string, timeoutMs = 180_000) =>
+    eventually(
+      `application ${id} delivered`,
+      async () => {
+        const v = await view(id);
+        if (v.status === 'photo-rejected') throw new Error(`application ${id} was photo-rejected`);
+        return v.status === 'delivered' && v.cardId ? v : undefined;
+      },
+      timeoutMs,
+    );
+  const cardNumberOf = async (cardId: string) =>
+    (
+      await stack.query<{ card_number: string }>(
+        'SELECT card_number FROM pre_delivery.issued_cards WHERE card_id = $1',
+        [cardId],
+      )
+    )[0].card_number;
+  const caCertificates = async (cardId: string): Promise<CaCertificate[]> => {
+    const response = await fetch(`${PKI_URL}/v1/cards/${await cardNumberOf(cardId)}/certificates`);
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { certificates: CaCertificate[] }).certificates;
+  };
+  const cardState = async (cardId: string) =>
+    (await stack.query<{ state: string }>('SELECT state FROM pre_delivery.cards WHERE card_id = $1', [cardId]))[0]
+      ?.state;
+  /** The tracked certificates of a scenario as the CA shows them now, once each satisfies `ok`. */
+  const caShows = (scenario: keyof typeof SEEDS, what: string, ok: (c: CaCertificate) => boolean) =>
+    eventually(`${scenario}: CA shows ${what}`, async () => {
+      const tracked = new Set(certificates.get(scenario)!.map((c) => c.serialNumber));
+      const now = (await caCertificates(views.get(scenario)!.cardId!)).filter((c) => tracked.has(c.serialNumber));
+      return now.length === tracked.size && now.every(ok) ? now : undefined;
+    });
+  /** Waits until every tracked certificate's CRL entry satisfies `ok` (an absent entry is undefined). */
+  const crlShows = (scenario: keyof typeof SEEDS, what: string, ok: (entry: string | undefined) => boolean) =>
+    eventually(`${scenario}: CRL shows ${what}`, async () => {
+      const entries = await Promise.all(
+        certificates.get(scenario)!.map(async (c) => crlEntry(await crlText(c), c.serialNumber)),
+      );
+      return entries.every(ok) ? entries : undefined;
+    });
+
+  beforeAll(async () => {
+    await waitForFreeStack();
+    stack = await Stack.start(`mnc_e2e_lost_${Date.now()}`);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('takes express applications from submission to delivered with every state change on the timeline', async () => {
+    const ids = await Promise.all(
+      (Object.keys(SEEDS) as (keyof typeof SEEDS)[]).map(async (scenario) => {
+        const body = { ...(await syntheticSubmission(SEEDS[scenario])), route: 'express' };
+        const response = await intake('/v1/applications', body);
+        expect(response.status).toBe(201);
+        return [scenario, ((await response.json()) as { id: string }).id] as const;
+      }),
+    );
+    for (const [scenario, id] of ids) {
+      views.set(scenario, await delivered(id));
+    }
+
+    for (const [scenario, v] of views) {
+      // Express: delivery is the handover, so the card ends in use with its hold released.
+      await eventually(`${scenario} card in use`, async () =>
+        (await cardState(v.cardId!)) === 'in-use' ? true : undefined,
+      );
+      const full = await eventually(`${scenario} timeline complete`, async () => {
+        const current = await view(v.id);
+        const transitions = await stack.query<{ n: string }>(
+          'SELECT count(*) AS n FROM pre_delivery.card_transitions WHERE card_id = $1',
+          [v.cardId],
+        );
+        const lifecycle = current.timeline!.filter((t) => t.type === 'card.lifecycle-changed').length;
+        return lifecycle === Number(transitions[0].n) ? current : undefined;
+      });
+      const types = full.timeline!.map((t) => t.type);
+      for (const type of [
+        'application.submitted',
+        'photo.accepted',
+        'issuance-data.generated',
+        'card.encoded',
+        'card.ready-for-dispatch',
+        'card.dispatched',
+        'card.delivered',
+      ])
+        expect({ scenario, type, present: types.includes(type) }).toEqual({ scenario, type, present: true });
+      // set-up, dispatch, deliver, hand-over: one timeline entry per lifecycle change.
+      expect(types.filter((t) => t === 'card.lifecycle-changed').length).toBeGreaterThanOrEqual(4);
+      const tracking = await stack.query<{ n: string }>(
+        `SELECT count(*) AS n FROM delivery.tracking_events e JOIN delivery.shipments s USING (tracking_number)
+          WHERE s.application_id = $1`,
+        [v.id],
+      );
+      expect(types.filter((t) => t === 'shipment.tracking-updated').length).toBe(Number(tracking[0].n));
+      expect(Number(tracking[0].n)).toBeGreaterThanOrEqual(2);
+
+      const live = await eventually(`${scenario} certificates released`, async () => {
+        const all = await caCertificates(v.cardId!);
+        const notSpoiled = all.filter((c) => !(c.state === 'revoked' && c.reason === 'cessationOfOperation'));
+        return notSpoiled.length > 0 && notSpoiled.every((c) => c.state === 'good') ? notSpoiled : undefined;
+      });
+      certificates.set(scenario, live);
+    }
+  });
+
+  it('suspends a lost card, holds its certificates, reissues it express and revokes it with keyCompromise', async () => {
+    const lost = views.get('lost')!;
+    const response = await intake(`/v1/cards/${lost.cardId}/loss-report`, { reportedBy });
+    expect(response.status).toBe(201);
+    const { reissue } = (await response.json()) as { reissue: { id: string; route: string } };
+    expect(reissue.route).toBe('express');
+
+    await eventually('lost card suspended', async () =>
+      (await cardState(lost.cardId!)) === 'suspended' ? true : undefined,
+    );
+    await caShows('lost', 'held', (c) => c.state === 'held');
+    await crlShows('lost', 'certificateHold', (entry) => !!entry && /Certificate Hold/.test(entry));
+
+    const replacement = await delivered(reissue.id);
+    expect(replacement.cardId).not.toBe(lost.cardId);
+    const revoked = await caShows('lost', 'revoked keyCompromise', (c) => c.state === 'revoked');
+    for (const c of revoked) expect(c.reason).toBe('keyCompromise');
+    await crlShows('lost', 'keyCompromise', (entry) => !!entry && /Key Compromise/.test(entry));
+    expect(await cardState(lost.cardId!)).toBe('permanently-lost');
+
+    const timeline = await eventually('reissue timeline with lifecycle changes', async () => {
+      const t = (await view(reissue.id)).timeline!.map((e) => e.type);
+      return t.filter((x) => x === 'card.lifecycle-changed').length >= 4 ? t : undefined;
+    });
+    expect(timeline).toEqual(expect.arrayContaining(['application.submitted', 'card.encoded', 'card.delivered']));
+    // The lost card's own timeline: suspended on the report, permanently lost after the replacement.
+    const oldTimeline = await eventually('lost card timeline', async () => {
+      const current = await view(lost.id);
+      const transitions = await stack.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pre_delivery.card_transitions WHERE card_id = $1',
+        [lost.cardId],
+      );
+      const n = current.timeline!.filter((t) => t.type === 'card.lifecycle-changed').length;
+      return n === Number(transitions[0].n) && n >= 6 ? current : undefined;
+    });
+    expect(oldTimeline.status).toBe('card-reported-lost');
+    expect(oldTimeline.timeline!.map((t) => t.type)).toContain('card.loss-reported');
+  });
+
+  it('restores a card found before its replacement arrived, lifting the hold', async () => {
+    const found = views.get('found')!;
+    const loss = await intake(`/v1/cards/${found.cardId}/loss-report`, { reportedBy });
+    expect(loss.status).toBe(201);
+    const { reissue } = (await loss.json()) as { reissue: { id: string } };
+    await caShows('found', 'held', (c) => c.state === 'held');
+
+    const report = await intake(`/v1/cards/${found.cardId}/found-report`, { reportedBy });
+    expect(report.status).toBe(200);
+    // The reissue may already have overtaken the report; the found card is then superseded instead.
+    const restored = await eventually('found card restored or superseded', async () => {
+      const state = await cardState(found.cardId!);
+      return state === 'in-use' || state === 'revoked' ? state : undefined;
+    });
+    if (restored === 'in-use') {
+      await caShows('found', 'hold lifted', (c) => c.state === 'good');
+      await crlShows('found', 'no entry', (entry) => entry === undefined);
+    }
+
+    // The replacement still goes on: once delivered, the restored card is superseded.
+    await delivered(reissue.id);
+    const revoked = await caShows('found', 'revoked superseded', (c) => c.state === 'revoked');
+    for (const c of revoked) expect(c.reason).toBe('superseded');
+    await crlShows('found', 'superseded', (entry) => !!entry && /Superseded/.test(entry));
+  });
+
+  it('revokes the card of a deceased holder with affiliationChanged and the death sub-reason', async () => {
+    const deceased = views.get('deceased')!;
+    const response = await intake(`/v1/cards/${deceased.cardId}/holder-deceased`, { reportedBy });
+    expect(response.status).toBe(200);
+
+    const revoked = await caShows('deceased', 'revoked', (c) => c.state === 'revoked');
+    for (const c of revoked) expect({ reason: c.reason, subReason: c.subReason }).toEqual({
+      reason: 'affiliationChanged',
+      subReason: 'death',
+    });
+    await crlShows(
+      'deceased',
+      'Affiliation Changed with death',
+      (entry) => !!entry && /Affiliation Changed/.test(entry) && /1\.3\.6\.1\.4\.1\.32473\.2\.1:\s*\n\s*\.\.death/.test(entry),
+    );
+    expect(await cardState(deceased.cardId!)).toBe('revoked');
+    expect((await view(deceased.id)).status).toBe('holder-deceased');
+  });
+});
