@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { capacitySection } from './capacity';
 import { cardSection } from './card';
 import { lanesSection } from './lanes';
 import { photoScreeningSection } from './photo-screening';
@@ -72,7 +73,7 @@ async function main(): Promise<number> {
     if (ONLY && !ONLY.has(section.name)) continue;
     console.error(`bench: ${section.title}`);
     try {
-      results[section.name] = { title: section.title, ...(await section.run()) };
+      results[section.name] = { title: section.title, ...(await section.run(results)) };
     } catch (error) {
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       results[section.name] = { title: section.title, figures: null, markdown: [], failure: message };

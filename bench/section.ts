@@ -6,7 +6,8 @@
 export interface BenchSection {
   readonly name: string;
   readonly title: string;
-  run(): Promise<SectionResult>;
+  /** `earlier`: the results of the sections that ran before this one in the same run, by name. */
+  run(earlier: Readonly<Record<string, SectionResult>>): Promise<SectionResult>;
 }
 
 export interface SectionResult {

@@ -51,8 +51,7 @@ const listening = (port: number) =>
 /** The harness uses fixed ports and the pcscd readers: wait until no other stack holds them. */
 async function waitForFreeStack(): Promise<void> {
   for (let waited = 0; ; waited += 5) {
-    const busy =
-      otherStackProcesses() > 0 || (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
+    const busy = otherStackProcesses() > 0 || (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
     if (!busy) return;
     if (waited >= 900) throw new Error('another full stack kept its ports busy for 15 min');
     if (waited % 60 === 0) console.error('another full stack is running; waiting for it to stop…');
@@ -61,7 +60,11 @@ async function waitForFreeStack(): Promise<void> {
 }
 
 /** Polls until `probe` returns a value, or fails naming what it waited for. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> {
+async function eventually<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 120_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -81,7 +84,10 @@ async function crlText(certificate: CaCertificate): Promise<string> {
   const response = await fetch(`${PKI_URL}/v1/crl/${family}-${certificate.purpose}.crl`);
   expect(response.status).toBe(200);
   const der = Buffer.from(await response.arrayBuffer());
-  return execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], { input: der, encoding: 'utf8' });
+  return execFileSync('openssl', ['crl', '-inform', 'DER', '-noout', '-text'], {
+    input: der,
+    encoding: 'utf8',
+  });
 }
 
 /** The lines of a CRL's entry for a serial (up to the next entry), or undefined when it is not listed. */
@@ -130,13 +136,18 @@ describe('lost card, found card and death on the full stack', () => {
     return ((await response.json()) as { certificates: CaCertificate[] }).certificates;
   };
   const cardState = async (cardId: string) =>
-    (await stack.query<{ state: string }>('SELECT state FROM pre_delivery.cards WHERE card_id = $1', [cardId]))[0]
-      ?.state;
+    (
+      await stack.query<{ state: string }>('SELECT state FROM pre_delivery.cards WHERE card_id = $1', [
+        cardId,
+      ])
+    )[0]?.state;
   /** The tracked certificates of a scenario as the CA shows them now, once each satisfies `ok`. */
   const caShows = (scenario: keyof typeof SEEDS, what: string, ok: (c: CaCertificate) => boolean) =>
     eventually(`${scenario}: CA shows ${what}`, async () => {
       const tracked = new Set(certificates.get(scenario)!.map((c) => c.serialNumber));
-      const now = (await caCertificates(views.get(scenario)!.cardId!)).filter((c) => tracked.has(c.serialNumber));
+      const now = (await caCertificates(views.get(scenario)!.cardId!)).filter((c) =>
+        tracked.has(c.serialNumber),
+      );
       return now.length === tracked.size && now.every(ok) ? now : undefined;
     });
   /** Waits until every tracked certificate's CRL entry satisfies `ok` (an absent entry is undefined). */
@@ -146,6 +157,30 @@ describe('lost card, found card and death on the full stack', () => {
         certificates.get(scenario)!.map(async (c) => crlEntry(await crlText(c), c.serialNumber)),
       );
       return entries.every(ok) ? entries : undefined;
+    });
+
+  /**
+   * The application's view once its timeline holds one `card.lifecycle-changed` per transition pre-delivery
+   * recorded for the card and one `shipment.tracking-updated` per tracking event delivery received.
+   */
+  const completeTimeline = (applicationId: string, cardId: string, minTransitions = 4) =>
+    eventually(`complete timeline of ${applicationId}`, async () => {
+      const current = await view(applicationId);
+      const [transitions] = await stack.query<{ n: string }>(
+        'SELECT count(*) AS n FROM pre_delivery.card_transitions WHERE card_id = $1',
+        [cardId],
+      );
+      const [tracking] = await stack.query<{ n: string }>(
+        `SELECT count(*) AS n FROM delivery.tracking_events JOIN delivery.shipments USING (tracking_number)
+          WHERE application_id = $1`,
+        [applicationId],
+      );
+      const count = (type: string) => current.timeline!.filter((t) => t.type === type).length;
+      return Number(transitions.n) >= minTransitions &&
+        count('card.lifecycle-changed') === Number(transitions.n) &&
+        count('shipment.tracking-updated') === Number(tracking.n)
+        ? current
+        : undefined;
     });
 
   beforeAll(async () => {
@@ -175,15 +210,7 @@ describe('lost card, found card and death on the full stack', () => {
       await eventually(`${scenario} card in use`, async () =>
         (await cardState(v.cardId!)) === 'in-use' ? true : undefined,
       );
-      const full = await eventually(`${scenario} timeline complete`, async () => {
-        const current = await view(v.id);
-        const transitions = await stack.query<{ n: string }>(
-          'SELECT count(*) AS n FROM pre_delivery.card_transitions WHERE card_id = $1',
-          [v.cardId],
-        );
-        const lifecycle = current.timeline!.filter((t) => t.type === 'card.lifecycle-changed').length;
-        return lifecycle === Number(transitions[0].n) ? current : undefined;
-      });
+      const full = await completeTimeline(v.id, v.cardId!);
       const types = full.timeline!.map((t) => t.type);
       for (const type of [
         'application.submitted',
@@ -197,13 +224,7 @@ describe('lost card, found card and death on the full stack', () => {
         expect({ scenario, type, present: types.includes(type) }).toEqual({ scenario, type, present: true });
       // set-up, dispatch, deliver, hand-over: one timeline entry per lifecycle change.
       expect(types.filter((t) => t === 'card.lifecycle-changed').length).toBeGreaterThanOrEqual(4);
-      const tracking = await stack.query<{ n: string }>(
-        `SELECT count(*) AS n FROM delivery.tracking_events e JOIN delivery.shipments s USING (tracking_number)
-          WHERE s.application_id = $1`,
-        [v.id],
-      );
-      expect(types.filter((t) => t === 'shipment.tracking-updated').length).toBe(Number(tracking[0].n));
-      expect(Number(tracking[0].n)).toBeGreaterThanOrEqual(2);
+      expect(types.filter((t) => t === 'shipment.tracking-updated').length).toBeGreaterThanOrEqual(2);
 
       const live = await eventually(`${scenario} certificates released`, async () => {
         const all = await caCertificates(v.cardId!);
@@ -234,44 +255,41 @@ describe('lost card, found card and death on the full stack', () => {
     await crlShows('lost', 'keyCompromise', (entry) => !!entry && /Key Compromise/.test(entry));
     expect(await cardState(lost.cardId!)).toBe('permanently-lost');
 
-    const timeline = await eventually('reissue timeline with lifecycle changes', async () => {
-      const t = (await view(reissue.id)).timeline!.map((e) => e.type);
-      return t.filter((x) => x === 'card.lifecycle-changed').length >= 4 ? t : undefined;
-    });
-    expect(timeline).toEqual(expect.arrayContaining(['application.submitted', 'card.encoded', 'card.delivered']));
-    // The lost card's own timeline: suspended on the report, permanently lost after the replacement.
-    const oldTimeline = await eventually('lost card timeline', async () => {
-      const current = await view(lost.id);
-      const transitions = await stack.query<{ n: string }>(
-        'SELECT count(*) AS n FROM pre_delivery.card_transitions WHERE card_id = $1',
-        [lost.cardId],
-      );
-      const n = current.timeline!.filter((t) => t.type === 'card.lifecycle-changed').length;
-      return n === Number(transitions[0].n) && n >= 6 ? current : undefined;
-    });
+    const reissueView = await completeTimeline(reissue.id, replacement.cardId!);
+    const reissueTypes = reissueView.timeline!.map((e) => e.type);
+    for (const type of ['application.submitted', 'photo.accepted', 'issuance-data.generated', 'card.encoded'])
+      expect(reissueTypes).toContain(type);
+    for (const type of ['card.ready-for-dispatch', 'card.dispatched', 'card.delivered'])
+      expect(reissueTypes).toContain(type);
+    // The lost card's own timeline: suspended on the report, permanently lost after the replacement
+    // (set-up, dispatch, deliver, hand-over, report-lost, declare-permanently-lost).
+    const oldTimeline = await completeTimeline(lost.id, lost.cardId!, 6);
     expect(oldTimeline.status).toBe('card-reported-lost');
     expect(oldTimeline.timeline!.map((t) => t.type)).toContain('card.loss-reported');
   });
 
   it('restores a card found before its replacement arrived, lifting the hold', async () => {
     const found = views.get('found')!;
+    // Stop both lanes (idle now) so the replacement cannot be written before the card is found.
+    await stack.kill('encode-lane-1');
+    await stack.kill('encode-lane-2');
     const loss = await intake(`/v1/cards/${found.cardId}/loss-report`, { reportedBy });
     expect(loss.status).toBe(201);
     const { reissue } = (await loss.json()) as { reissue: { id: string } };
     await caShows('found', 'held', (c) => c.state === 'held');
+    await crlShows('found', 'certificateHold', (entry) => !!entry && /Certificate Hold/.test(entry));
 
     const report = await intake(`/v1/cards/${found.cardId}/found-report`, { reportedBy });
     expect(report.status).toBe(200);
-    // The reissue may already have overtaken the report; the found card is then superseded instead.
-    const restored = await eventually('found card restored or superseded', async () => {
-      const state = await cardState(found.cardId!);
-      return state === 'in-use' || state === 'revoked' ? state : undefined;
-    });
-    if (restored === 'in-use') {
-      await caShows('found', 'hold lifted', (c) => c.state === 'good');
-      await crlShows('found', 'no entry', (entry) => entry === undefined);
-    }
+    await eventually('found card restored', async () =>
+      (await cardState(found.cardId!)) === 'in-use' ? true : undefined,
+    );
+    await caShows('found', 'hold lifted', (c) => c.state === 'good');
+    await crlShows('found', 'no entry', (entry) => entry === undefined);
+    expect((await view(reissue.id)).status).not.toBe('delivered');
 
+    await stack.startProcess('encode-lane-1');
+    await stack.startProcess('encode-lane-2');
     // The replacement still goes on: once delivered, the restored card is superseded.
     await delivered(reissue.id);
     const revoked = await caShows('found', 'revoked superseded', (c) => c.state === 'revoked');
@@ -285,14 +303,18 @@ describe('lost card, found card and death on the full stack', () => {
     expect(response.status).toBe(200);
 
     const revoked = await caShows('deceased', 'revoked', (c) => c.state === 'revoked');
-    for (const c of revoked) expect({ reason: c.reason, subReason: c.subReason }).toEqual({
-      reason: 'affiliationChanged',
-      subReason: 'death',
-    });
+    for (const c of revoked)
+      expect({ reason: c.reason, subReason: c.subReason }).toEqual({
+        reason: 'affiliationChanged',
+        subReason: 'death',
+      });
     await crlShows(
       'deceased',
       'Affiliation Changed with death',
-      (entry) => !!entry && /Affiliation Changed/.test(entry) && /1\.3\.6\.1\.4\.1\.32473\.2\.1:\s*\n\s*\.\.death/.test(entry),
+      (entry) =>
+        !!entry &&
+        /Affiliation Changed/.test(entry) &&
+        /1\.3\.6\.1\.4\.1\.32473\.2\.1:\s*\n\s*\.\.death/.test(entry),
     );
     expect(await cardState(deceased.cardId!)).toBe('revoked');
     expect((await view(deceased.id)).status).toBe('holder-deceased');

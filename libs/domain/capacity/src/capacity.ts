@@ -1,7 +1,8 @@
 /**
  * The capacity model for central issuance: how many print-and-encode lanes a demand needs, and which part
- * of the pipeline limits it. "The slowest module determines throughput": a lane's printer and encoder work
- * on different cards at once, so a lane's cycle is its slowest device plus the hand-over between them.
+ * of the pipeline limits it. "The slowest module determines throughput": on a personalisation machine the
+ * printer and encoder work on different cards at once, so a lane's cycle is its slowest device plus the
+ * hand-over between them; a sequential lane adds the two.
  */
 export interface LaneDeviceTimes {
   /** Seconds the printer spends on one card (front and back). */
@@ -10,6 +11,11 @@ export interface LaneDeviceTimes {
   readonly encodeSeconds: number;
   /** Seconds to move a card between the devices and into the output hopper, not overlapped. */
   readonly handlingSeconds: number;
+  /**
+   * pipelined (a personalisation machine: the printer and the encoder work on different cards at once) or
+   * sequential (one card passes both devices before the next starts, as this project's lanes do).
+   */
+  readonly arrangement?: 'pipelined' | 'sequential';
 }
 
 export interface OperatingPlan {
@@ -40,7 +46,11 @@ export function laneCycleSeconds(times: LaneDeviceTimes): number {
   requirePositive(Math.max(times.printSeconds, times.encodeSeconds), 'the slowest device time');
   if (times.printSeconds < 0 || times.encodeSeconds < 0 || times.handlingSeconds < 0)
     throw new CapacityInputError('device times cannot be negative');
-  return Math.max(times.printSeconds, times.encodeSeconds) + times.handlingSeconds;
+  const devices =
+    times.arrangement === 'sequential'
+      ? times.printSeconds + times.encodeSeconds
+      : Math.max(times.printSeconds, times.encodeSeconds);
+  return devices + times.handlingSeconds;
 }
 
 /** Good cards per hour from one lane running without pause. */

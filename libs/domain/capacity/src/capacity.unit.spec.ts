@@ -16,6 +16,9 @@ describe('the lane capacity model', () => {
       3.6,
     );
     expect(laneCycleSeconds({ printSeconds: 1, encodeSeconds: 5, handlingSeconds: 0 })).toBe(5);
+    expect(
+      laneCycleSeconds({ printSeconds: 1, encodeSeconds: 5, handlingSeconds: 0.5, arrangement: 'sequential' }),
+    ).toBe(6.5);
   });
 
   it('gives the reference lane 1,000 cycles an hour, less the spoiled cards', () => {

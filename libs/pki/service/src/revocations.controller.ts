@@ -24,7 +24,9 @@ export class RevocationsController {
   async recent(@Query('limit') limit = '50'): Promise<{ items: RevocationView[] }> {
     const n = Number(limit);
     if (!Number.isInteger(n) || n < 1 || n > 500)
-      throw validationProblem([{ field: 'query.limit', code: 'INVALID', message: 'An integer from 1 to 500.' }]);
+      throw validationProblem([
+        { field: 'query.limit', code: 'INVALID', message: 'An integer from 1 to 500.' },
+      ]);
     const rows = await this.dataSource.manager
       .createQueryBuilder(CertificateEntity, 'c')
       .where('c.state IN (:...states)', { states: ['held', 'revoked'] })

@@ -118,6 +118,7 @@ async function admin(sql: string): Promise<void> {
 let feeder: TestFeeder;
 /** The CA in this process: it certifies the cards' keys and signs the bundles' AP data, as in production. */
 let ca: CaHarness;
+const cardNumbers = new Map<string, string>();
 let pipeline: RunningPipeline;
 let config: PipelineConfig;
 let seed = 0;
@@ -130,6 +131,7 @@ async function submitCard(route: 'normal' | 'express' = 'normal'): Promise<strin
   const photo = await blobs.put(portrait.bytes, { mediaType: portrait.mediaType });
   const cardId = randomUUID();
   const cardNumber = newCardNumber();
+  cardNumbers.set(applicationId, cardNumber);
   const bundle = await personalisationBundleFixture({
     applicant,
     photo,
@@ -169,6 +171,24 @@ interface AttemptRow {
   attempt: number;
   status: string;
   spoil_reason: string | null;
+}
+
+/** At the CA: each card has one live (good) certificate per purpose, and a spoiled attempt none. */
+async function expectOneLiveCertificateSetEach(ids: readonly string[], rows: readonly AttemptRow[]) {
+  for (const id of ids) {
+    const status = await ca.ca.cardStatus(cardNumbers.get(id)!);
+    const live = status.certificates.filter((c) => c.state === 'good');
+    expect(live.length).toBeGreaterThan(0);
+    expect(new Set(live.map((c) => c.purpose)).size).toBe(live.length);
+    expect(new Set(live.map((c) => c.attemptId)).size).toBe(1);
+    const spoiledAttempts = await pipeline.dataSource.query(
+      `SELECT id FROM encode_lane.card_attempts WHERE application_id = $1 AND status = 'spoiled'`,
+      [id],
+    );
+    const spoiledIds = new Set(spoiledAttempts.map((r: { id: string }) => r.id));
+    expect(live.filter((c) => spoiledIds.has(c.attemptId))).toEqual([]);
+  }
+  return rows;
 }
 
 async function attemptsOf(ids: readonly string[]): Promise<AttemptRow[]> {
@@ -287,14 +307,17 @@ describe('the lane on pcscd and Redis', () => {
 
   it('given a card removed mid-encode, then only that attempt is spoiled and a new blank makes the card', async () => {
     let removed = false;
+    // Late in personalisation (next-gen: about 59 APDUs), after the CA certified the card's keys: the
+    // spoiled attempt's certificates must then be revoked.
     onApdu = (count) => {
-      if (count === 6 && !removed) {
+      if (count === 50 && !removed) {
         removed = true;
         setImmediate(() => void feeder.vpcd.eject());
       }
     };
     const ids = [await submitCard(), await submitCard()];
     const rows = await expectOneGoodCardEach(ids);
+    await expectOneLiveCertificateSetEach(ids, rows);
     const spoiled = rows.filter((r) => r.status === 'spoiled');
     expect(spoiled).toHaveLength(1);
     expect(spoiled[0]).toMatchObject({ attempt: 1, spoil_reason: expect.stringMatching(/:CARD_REMOVED$/) });
@@ -316,6 +339,7 @@ describe('the lane on pcscd and Redis', () => {
     };
     const ids = [await submitCard(), await submitCard()];
     const rows = await expectOneGoodCardEach(ids);
+    await expectOneLiveCertificateSetEach(ids, rows);
     const spoiled = rows.filter((r) => r.status === 'spoiled');
     expect(spoiled).toHaveLength(1);
     expect(spoiled[0].spoil_reason).toMatch(/:(CHANNEL_CLOSED|READER_UNAVAILABLE)$/);

@@ -1,13 +1,13 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { BlobRef } from '@mnc/contracts';
 
-export type LetterKind = 'delivery-notice' | 'puk-letter';
+export type LetterKind = 'delivery-notice' | 'puk-letter' | 'pin-letter';
 
 export interface LetterRecord {
   readonly kind: LetterKind;
   /** The PDF, encrypted in the blob store. */
   readonly pdf: BlobRef;
-  /** The PUK letter never shares an envelope with the card. */
+  /** The PUK and PIN letters never share an envelope with the card. */
   readonly mailing: 'with-delivery-notice-post' | 'separate-from-card';
 }
 

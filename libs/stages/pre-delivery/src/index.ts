@@ -21,7 +21,11 @@ import {
   ReplacementEntity,
   SlaClockEntity,
 } from './entities';
-import { PreDeliveryInit1764288000000, PreDeliveryLifecycle1764460800000 } from './migrations';
+import {
+  PreDeliveryEarlyFound1764547200000,
+  PreDeliveryInit1764288000000,
+  PreDeliveryLifecycle1764460800000,
+} from './migrations';
 import { PreDeliveryConsumer } from './pre-delivery.consumer';
 import { SetupService } from './setup.service';
 
@@ -68,7 +72,11 @@ export const preDeliveryStage = defineStage({
       SlaClockEntity,
       CertificateRegisterEntity,
     ],
-    migrations: [PreDeliveryInit1764288000000, PreDeliveryLifecycle1764460800000],
+    migrations: [
+      PreDeliveryInit1764288000000,
+      PreDeliveryLifecycle1764460800000,
+      PreDeliveryEarlyFound1764547200000,
+    ],
   },
   module: PreDeliveryModule,
   consumer: PreDeliveryConsumer,

@@ -5,9 +5,11 @@ import { PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
 /**
  * The letters of pre-delivery setup, as PDF documents set in Noto Sans CJK JP:
  * - 交付通知書 (delivery notice), normal route: tells the resident that the card waits at the municipal counter;
- * - PUK通知書 (PUK letter), next-gen cards: the initial PIN unlock key, mailed separately from the card.
+ * - PUK通知書 (PUK letter), next-gen cards: the initial PIN unlock key, mailed separately from the card;
+ * - 暗証番号通知書 (PIN letter), legacy cards: the random initial PINs the lane wrote to the card, mailed
+ *   separately from the card.
  *
- * Neither letter carries the my number. The font file is a TrueType collection (.ttc); pdf-lib hands the bytes
+ * No letter carries the my number. The font file is a TrueType collection (.ttc); pdf-lib hands the bytes
  * to fontkit without a member name, so the fontkit we register opens the Japanese member by its PostScript
  * name, and the font is subset to the glyphs used (about 60 kB a letter instead of 16 MB).
  */
@@ -34,6 +36,16 @@ export interface PukLetterInput {
   readonly applicationId: string;
   readonly cardNumberTail: string;
   readonly puk: string;
+  readonly issuedOn: string;
+}
+
+export interface PinLetterInput {
+  readonly recipient: LetterRecipient;
+  readonly applicationId: string;
+  readonly cardNumberTail: string;
+  /** The initial user-authentication PIN (4 digits) and signature password (6-16 of A-Z, 0-9). */
+  readonly userAuthenticationPin: string;
+  readonly signaturePassword: string;
   readonly issuedOn: string;
 }
 
@@ -126,5 +138,23 @@ export function renderPukLetter(font: LetterFont, input: PukLetterInput): Promis
     w.line(`申請番号: ${input.applicationId}`);
     w.line(`カード番号(末尾4桁): ${input.cardNumberTail}`);
     w.line(`発行日: ${japaneseDate(input.issuedOn)}`);
+  });
+}
+
+export function renderPinLetter(font: LetterFont, input: PinLetterInput): Promise<Uint8Array> {
+  return letter(font, '暗証番号通知書', (w) => {
+    address(w, input.recipient);
+    w.line('個人番号カード 電子証明書の暗証番号通知書', 18, 14);
+    w.line('あなたの個人番号カードに設定した初期暗証番号をお知らせします。');
+    w.line('この通知書はカードとは別に郵送しています。カードと一緒に保管しないでください。');
+    w.line('カードを受け取ったら、暗証番号を変更してください。');
+    w.space(12);
+    w.line(`利用者証明用電子証明書の暗証番号(数字4桁): ${input.userAuthenticationPin}`, 14, 10);
+    w.line(`署名用電子証明書の暗証番号(英数字): ${input.signaturePassword}`, 14, 10);
+    w.space(6);
+    w.line(`申請番号: ${input.applicationId}`);
+    w.line(`カード番号(末尾4桁): ${input.cardNumberTail}`);
+    w.line(`発行日: ${japaneseDate(input.issuedOn)}`);
+    w.line('暗証番号を規定回数以上誤るとロックされます。解除は市区町村の窓口で行えます。', 9);
   });
 }

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { syntheticApplicant } from '@mnc/synthetic';
-import { japaneseDate, LetterFont, renderDeliveryNotice, renderPukLetter } from './letters';
+import { japaneseDate, LetterFont, renderDeliveryNotice, renderPinLetter, renderPukLetter } from './letters';
 
 const FONT = new LetterFont('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
 const applicant = syntheticApplicant(7);
@@ -77,6 +77,33 @@ describe('letters', () => {
     expect(text).toContain('PUK:48213097');
     expect(text).toContain('カードとは別に郵送');
     expect(text).toContain(squeeze(`${recipient.name} 様`));
+    expect(text).not.toContain(applicant.myNumber);
+    expect(text).not.toMatch(/[0-9]{12}/);
+  });
+
+  it('renders the legacy PIN letter with both initial PINs, says it travels apart from the card, and holds no my number', async () => {
+    const pdf = await renderPinLetter(FONT, {
+      recipient,
+      applicationId,
+      cardNumberTail: '9A0B',
+      userAuthenticationPin: '0473',
+      signaturePassword: 'K7QX2M9P',
+      issuedOn: '2026-04-03',
+    });
+    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    const text = squeeze(await textOf(pdf));
+    for (const expected of [
+      '暗証番号通知書',
+      '利用者証明用電子証明書の暗証番号(数字4桁):0473',
+      '署名用電子証明書の暗証番号(英数字):K7QX2M9P',
+      'カードとは別に郵送',
+      squeeze(`${recipient.name} 様`),
+      squeeze(recipient.addressLines[1]),
+      `申請番号:${applicationId}`,
+      '末尾4桁):9A0B',
+      '発行日:2026年4月3日',
+    ])
+      expect(text).toContain(expected);
     expect(text).not.toContain(applicant.myNumber);
     expect(text).not.toMatch(/[0-9]{12}/);
   });

@@ -77,3 +77,17 @@ export class PreDeliveryLifecycle1764460800000 implements MigrationInterface {
     await q.query('ALTER TABLE pre_delivery.card_setups DROP COLUMN letters');
   }
 }
+
+/** Found reports that reached pre-delivery before the loss report they follow (the two travel on different topics). */
+export class PreDeliveryEarlyFound1764547200000 implements MigrationInterface {
+  name = 'PreDeliveryEarlyFound1764547200000';
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE pre_delivery.early_found_reports (
+      card_id uuid PRIMARY KEY REFERENCES pre_delivery.cards (card_id),
+      event_id uuid NOT NULL,
+      reported_at timestamptz NOT NULL)`);
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE pre_delivery.early_found_reports');
+  }
+}

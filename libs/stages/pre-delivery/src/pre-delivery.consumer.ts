@@ -146,11 +146,35 @@ export class PreDeliveryConsumer implements StageConsumer {
           })
           .orIgnore()
           .execute();
+        // A found report that overtook this loss report (another topic) restores the card at once.
+        const [found] = (await manager.query(
+          'SELECT event_id FROM pre_delivery.early_found_reports WHERE card_id = $1 AND reported_at >= $2',
+          [card.cardId, event.data.reportedAt],
+        )) as { event_id: string }[];
+        if (found) {
+          await manager.query('DELETE FROM pre_delivery.early_found_reports WHERE card_id = $1', [
+            card.cardId,
+          ]);
+          const suspended = await this.lockOrFail(manager, { cardId: card.cardId });
+          await this.lifecycle.apply(manager, emit, suspended, ['restore'], { eventId: found.event_id });
+        }
       },
 
       'card.found-reported': async (event, { manager, emit }) => {
         const card = await this.lockOrFail(manager, { applicationId: event.data.applicationId });
-        if (card.state === 'in-use') return;
+        if (card.state === 'in-use') {
+          // Intake emits the found report only after the loss report, but they travel on different topics:
+          // a card in use with no loss on record has not seen its loss report yet. Keep the report for the
+          // loss to find, or the late loss report would suspend a card its holder already has back.
+          const lossSeen = await manager.existsBy(ReplacementEntity, { lostCardId: card.cardId });
+          if (!lossSeen)
+            await manager.query(
+              `INSERT INTO pre_delivery.early_found_reports (card_id, event_id, reported_at)
+               VALUES ($1, $2, $3) ON CONFLICT (card_id) DO NOTHING`,
+              [card.cardId, event.id, event.data.reportedAt],
+            );
+          return;
+        }
         await this.lifecycle.apply(manager, emit, card, ['restore'], { eventId: event.id });
       },
 

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,6 +95,7 @@ interface TestCard {
   route: 'normal' | 'express';
   myNumber: string;
   puk: string;
+  initialPins: { userAuthenticationPin: string; signaturePassword: string };
   expiresOn: string;
 }
 
@@ -102,6 +104,7 @@ async function issueCard(
   route: 'normal' | 'express',
   order: 'encoded-first' | 'issuance-first' = 'issuance-first',
   applicationId = randomUUID(),
+  cardProfile: 'next-gen' | 'legacy-rsa2048' = 'next-gen',
 ): Promise<TestCard> {
   mine.add(applicationId);
   const cardId = randomUUID();
@@ -110,20 +113,27 @@ async function issueCard(
   const applicantRecord = await blobs.put(Buffer.from(JSON.stringify(applicant)), {
     mediaType: BlobMediaTypes.applicantRecord,
   });
-  const bundle = await personalisationBundleFixture({
+  const fixture = await personalisationBundleFixture({
     applicant,
     photo: blobRef('photo'),
     cardId,
     issuedOn: '2026-04-03',
-    puk,
+    cardProfile,
+    ...(cardProfile === 'next-gen' ? { puk } : {}),
   });
+  // Legacy cards: initial PINs of this card's own, so a letter printing another card's would be caught.
+  const initialPins = {
+    userAuthenticationPin: String(1000 + mine.size).slice(-4),
+    signaturePassword: `PW${randomBytes(4).toString('hex').toUpperCase()}`,
+  };
+  const bundle = cardProfile === 'legacy-rsa2048' ? { ...fixture, initialPins } : fixture;
   const bundleRef = await blobs.put(sealBundleFixture(bundle, personalisation), {
     mediaType: BlobMediaTypes.personalisationBundle,
   });
   const routing = {
     applicationId,
     route,
-    cardProfile: 'next-gen' as const,
+    cardProfile,
     municipalityCode: applicant.localGovernmentCode,
     applicantRecord,
   };
@@ -155,7 +165,15 @@ async function issueCard(
     await encoded();
     await issuance();
   }
-  return { applicationId, cardId, route, myNumber: applicant.myNumber, puk, expiresOn: bundle.expiresOn };
+  return {
+    applicationId,
+    cardId,
+    route,
+    myNumber: applicant.myNumber,
+    puk,
+    initialPins,
+    expiresOn: bundle.expiresOn,
+  };
 }
 
 async function card(cardId: string) {
@@ -335,6 +353,56 @@ describe('pre-delivery setup', () => {
   });
 });
 
+describe('the legacy PIN letter', () => {
+  // pdf.js (inside pdf-parse) loads its worker by dynamic import, which Jest's module sandbox refuses.
+  const textOf = (pdf: Buffer) =>
+    new Promise<string>((resolve, reject) => {
+      const child = execFile(
+        process.execPath,
+        [
+          '-e',
+          `const { PDFParse } = require('pdf-parse'); const c = [];
+           process.stdin.on('data', (d) => c.push(d)).on('end', async () => {
+             const p = new PDFParse({ data: Buffer.concat(c) });
+             process.stdout.write((await p.getText()).text); await p.destroy(); });`,
+        ],
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      );
+      child.stdin!.end(pdf);
+    });
+
+  it.each(['express', 'normal'] as const)(
+    'given a legacy %s card, then a PIN letter with its initial PINs travels apart from the card, with no my number',
+    async (route) => {
+      const c = await issueCard(route, 'issuance-first', randomUUID(), 'legacy-rsa2048');
+      await setUp(c);
+      const [setup] = (await dataSource.query(
+        'SELECT letters FROM pre_delivery.card_setups WHERE card_id = $1',
+        [c.cardId],
+      )) as {
+        letters: { kind: string; mailing: string; pdf: { hash: string; size: number; mediaType: string } }[];
+      }[];
+      expect(setup.letters.map((l) => [l.kind, l.mailing])).toEqual([
+        ...(route === 'normal' ? [['delivery-notice', 'with-delivery-notice-post']] : []),
+        ['pin-letter', 'separate-from-card'],
+      ]);
+      const letter = setup.letters.find((l) => l.kind === 'pin-letter')!;
+      const pdf = await blobs.get(letter.pdf);
+      expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+      const text = (await textOf(pdf)).replace(/\s+/g, '');
+      expect(text).toContain(`(数字4桁):${c.initialPins.userAuthenticationPin}`);
+      expect(text).toContain(`(英数字):${c.initialPins.signaturePassword}`);
+      expect(text).not.toContain(c.myNumber);
+      expect(text).not.toMatch(/[0-9]{12}/);
+      // The PINs never reach Kafka.
+      const rows = (await dataSource.query('SELECT payload FROM pre_delivery.outbox WHERE key = $1', [
+        c.applicationId,
+      ])) as { payload: Buffer }[];
+      for (const row of rows) expect(row.payload.toString()).not.toContain(c.initialPins.signaturePassword);
+    },
+  );
+});
+
 describe('delivery and handover', () => {
   it('given an express card delivered before its dispatch event arrives, then it is in use and certificates active', async () => {
     const c = await issueCard('express');
@@ -475,6 +543,46 @@ describe('lost card', () => {
       'report-lost',
       'restore',
     ]);
+  });
+
+  it('given a found report that overtakes its loss report, then the card still ends restored in use', async () => {
+    const c = await inUse();
+    // Different topics: the found report reaches pre-delivery first and waits for the loss it follows.
+    const lossReportedAt = new Date().toISOString();
+    await publish('card.found-reported', {
+      applicationId: c.applicationId,
+      reportedAt: new Date(Date.parse(lossReportedAt) + 1_000).toISOString(),
+    });
+    await expectEventually(async () =>
+      expect(
+        await dataSource.query('SELECT 1 FROM pre_delivery.early_found_reports WHERE card_id = $1', [
+          c.cardId,
+        ]),
+      ).toHaveLength(1),
+    );
+    expect((await card(c.cardId)).state).toBe('in-use');
+    await publish('card.loss-reported', {
+      applicationId: c.applicationId,
+      reissueApplicationId: randomUUID(),
+      reportedAt: lossReportedAt,
+    });
+    await expectEventually(
+      async () => {
+        expect(await transitions(c.cardId)).toEqual([
+          'set-up',
+          'dispatch',
+          'deliver',
+          'hand-over',
+          'report-lost',
+          'restore',
+        ]);
+        expect(await card(c.cardId)).toMatchObject({ state: 'in-use', certificates: 'active' });
+      },
+      { timeoutMs: 60_000 },
+    );
+    expect(
+      await dataSource.query('SELECT 1 FROM pre_delivery.early_found_reports WHERE card_id = $1', [c.cardId]),
+    ).toHaveLength(0);
   });
 
   it('given a death notification, then the card is revoked with affiliationChanged and the death sub-reason', async () => {

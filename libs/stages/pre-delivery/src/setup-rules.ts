@@ -22,10 +22,18 @@ export function planSetup(encoded: SetupInput): PayloadOf<'card.ready-for-dispat
   };
 }
 
-/** Which letters a card needs: the delivery notice on the normal route, the PUK letter for next-gen cards. */
+/**
+ * Which letters a card needs: the delivery notice on the normal route, the PUK letter for next-gen cards,
+ * the PIN letter (its random initial PINs) for legacy cards.
+ */
 export function lettersFor(card: Pick<SetupInput, 'route' | 'cardProfile'>): {
   deliveryNotice: boolean;
   pukLetter: boolean;
+  pinLetter: boolean;
 } {
-  return { deliveryNotice: card.route === 'normal', pukLetter: card.cardProfile === 'next-gen' };
+  return {
+    deliveryNotice: card.route === 'normal',
+    pukLetter: card.cardProfile === 'next-gen',
+    pinLetter: card.cardProfile === 'legacy-rsa2048',
+  };
 }

@@ -53,10 +53,10 @@ describe('planSetup', () => {
 
 describe('lettersFor', () => {
   it.each([
-    ['normal', 'next-gen', { deliveryNotice: true, pukLetter: true }],
-    ['normal', 'legacy-rsa2048', { deliveryNotice: true, pukLetter: false }],
-    ['express', 'next-gen', { deliveryNotice: false, pukLetter: true }],
-    ['express', 'legacy-rsa2048', { deliveryNotice: false, pukLetter: false }],
+    ['normal', 'next-gen', { deliveryNotice: true, pukLetter: true, pinLetter: false }],
+    ['normal', 'legacy-rsa2048', { deliveryNotice: true, pukLetter: false, pinLetter: true }],
+    ['express', 'next-gen', { deliveryNotice: false, pukLetter: true, pinLetter: false }],
+    ['express', 'legacy-rsa2048', { deliveryNotice: false, pukLetter: false, pinLetter: true }],
   ] as const)('given a %s %s card, then the letters are %j', (route, cardProfile, expected) => {
     expect(lettersFor({ route, cardProfile })).toEqual(expected);
   });

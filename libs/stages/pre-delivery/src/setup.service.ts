@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { PipelineConfig } from '@mnc/config';
-import { openPersonalisationBundle, type PersonalisationBundle } from '@mnc/contracts';
+import { openPersonalisationBundle } from '@mnc/contracts';
 import { addBusinessDays } from '@mnc/domain-card-lifecycle';
 import { EnvelopeCipher, type BlobStore } from '@mnc/secure-store';
 import { BLOB_STORE, japanDate, PIPELINE_CONFIG } from '@mnc/stage-runtime';
@@ -8,7 +8,13 @@ import type { LetterRecord } from './card-setup.entity';
 import { CardSetupEntity } from './card-setup.entity';
 import type { CardEntity, IssuedCardEntity } from './entities';
 import { CardLifecycleService, type Emit } from './card-lifecycle.service';
-import { LetterFont, renderDeliveryNotice, renderPukLetter, type LetterRecipient } from './letters';
+import {
+  LetterFont,
+  renderDeliveryNotice,
+  renderPinLetter,
+  renderPukLetter,
+  type LetterRecipient,
+} from './letters';
 import { lettersFor, planSetup, type SetupInput } from './setup-rules';
 import type { EntityManager } from 'typeorm';
 
@@ -21,9 +27,19 @@ export class SetupRaceError extends Error {
   readonly code = 'SETUP_RACE';
 }
 
-function pukOf(bundle: PersonalisationBundle): string | undefined {
-  const puk = (bundle as { puk?: unknown }).puk;
-  return typeof puk === 'string' && /^[0-9]{8}$/.test(puk) ? puk : undefined;
+/**
+ * The bundle lacks a secret its card's letter prints (issuance generates the PUK for every next-gen card and
+ * the initial PINs for every legacy card): a card whose holder could never learn them is not set up. Permanent.
+ */
+export class MissingLetterSecretError extends Error {
+  override readonly name = 'MissingLetterSecretError';
+  readonly code = 'MISSING_LETTER_SECRET';
+  readonly permanent = true;
+}
+
+function secret<T>(value: T | undefined, what: string, cardId: string): T {
+  if (value === undefined) throw new MissingLetterSecretError(`the bundle of card ${cardId} has no ${what}`);
+  return value;
 }
 
 /**
@@ -48,7 +64,7 @@ export class SetupService {
 
   async prepareLetters(card: SetupInput, issued: IssuedCardEntity): Promise<LetterRecord[]> {
     const wanted = lettersFor(card);
-    if (!wanted.deliveryNotice && !wanted.pukLetter) return [];
+    if (!wanted.deliveryNotice && !wanted.pukLetter && !wanted.pinLetter) return [];
     const bundle = openPersonalisationBundle(
       await this.blobs.get(issued.bundle),
       this.personalisation,
@@ -79,12 +95,20 @@ export class SetupService {
         mailing: 'with-delivery-notice-post',
       });
     }
-    // The issuance data bundle carries the PUK once issuance-data generates it; without one there is no letter.
-    const puk = wanted.pukLetter ? pukOf(bundle) : undefined;
-    if (puk) {
+    if (wanted.pukLetter) {
+      const puk = secret(bundle.puk, 'PUK', issued.cardId);
       const pdf = await renderPukLetter(this.font, { ...common, puk });
       letters.push({
         kind: 'puk-letter',
+        pdf: await this.blobs.put(pdf, { mediaType: 'application/pdf' }),
+        mailing: 'separate-from-card',
+      });
+    }
+    if (wanted.pinLetter) {
+      const pins = secret(bundle.initialPins, 'initial PINs', issued.cardId);
+      const pdf = await renderPinLetter(this.font, { ...common, ...pins });
+      letters.push({
+        kind: 'pin-letter',
         pdf: await this.blobs.put(pdf, { mediaType: 'application/pdf' }),
         mailing: 'separate-from-card',
       });

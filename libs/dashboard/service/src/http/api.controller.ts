@@ -24,12 +24,7 @@ import {
   resolveDeadLetter,
 } from '../dead-letters/dead-letters';
 import { REJECTION_CODES } from '../web/review-view';
-import {
-  reviewerId,
-  type LaneCommand,
-  type ReviewImage,
-  type Upstream,
-} from '../upstream/upstream';
+import { reviewerId, type LaneCommand, type ReviewImage, type Upstream } from '../upstream/upstream';
 import { CurrentOperator, OperatorGuard, Requires } from './operator.guard';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -194,7 +189,9 @@ export class ApiController implements OnApplicationBootstrap {
   ) {
     requireUuid(id);
     if (!(REVIEW_IMAGES as readonly string[]).includes(which))
-      throw validationProblem([{ field: 'path.which', code: 'ENUM', message: 'must be source, chip or print' }]);
+      throw validationProblem([
+        { field: 'path.which', code: 'ENUM', message: 'must be source, chip or print' },
+      ]);
     const photo = unwrap(
       await this.context.photoReview.image(id, which as ReviewImage, reviewerOf(operator)),
     );

@@ -6,7 +6,8 @@ import type { Operator } from '../auth/session';
 import { DashboardContext } from '../dashboard.context';
 import { deadLetterCounts, listDeadLetters } from '../dead-letters/dead-letters';
 import { forecastBacklog, peakWhatIf } from '../read-model/forecast';
-import type { Upstream, CardFacePreview } from '../upstream/upstream';
+import { reviewerId, type Upstream, type CardFacePreview } from '../upstream/upstream';
+import { reviewsBody } from '../web/review-view';
 import { CLIENT_SCRIPT } from '../web/client-script';
 import type { Html } from '../web/html';
 import type { LabelKey } from '../web/i18n';
@@ -93,8 +94,19 @@ export class PagesController {
     @Res() response: Response,
     @CurrentOperator() operator: Operator,
   ) {
-    const queue = await this.context.photoReview.queue();
-    this.send(request, response, operator, 'reviews', (ctx) => views.reviewsBody(ctx, queue, item), false);
+    const reviewer = reviewerId(operator.via, operator.name);
+    const refused = {
+      ok: false,
+      service: 'photo-screening',
+      reason: 'refused',
+      detail: `operator name ${operator.name} is not usable as a reviewer id`,
+    } as const;
+    const queue = reviewer ? await this.context.photoReview.queue(reviewer) : refused;
+    const selected =
+      queue.ok && item && UUID.test(item) ? item : queue.ok ? queue.value.items[0]?.applicationId : undefined;
+    const detail =
+      reviewer && selected ? await this.context.photoReview.detail(selected, reviewer) : undefined;
+    this.send(request, response, operator, 'reviews', (ctx) => reviewsBody(ctx, queue, detail), false);
   }
 
   @Get('lanes')
@@ -146,7 +158,7 @@ export class PagesController {
     const [fromEvents, pki, crl] = await Promise.all([
       this.context.queries().certificateActions(),
       this.context.pki.revocations(),
-      this.context.pki.crl(now),
+      this.context.pki.crls(now),
     ]);
     this.send(request, response, operator, 'revocations', (ctx) =>
       views.revocationsBody(ctx, fromEvents, pki, crl),

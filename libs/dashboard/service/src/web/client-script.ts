@@ -16,10 +16,13 @@ export function dashboardClient(): void {
     flash.className = kind;
   };
   let refreshing = false;
-  const refresh = async () => {
-    if (refreshing || !main || !main.hasAttribute('data-live')) return;
+  // A page that is not live (the photo review: its images are audited views) refreshes after an action only.
+  const refresh = async (afterAction = false) => {
+    if (refreshing || !main || !(afterAction || main.hasAttribute('data-live'))) return;
     const active = document.activeElement;
-    if (active && main.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName)) return;
+    // A live update waits while the operator types; the result of their own action does not.
+    if (!afterAction && active && main.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))
+      return;
     refreshing = true;
     try {
       const url = new URL(window.location.href);
@@ -85,7 +88,7 @@ export function dashboardClient(): void {
         }
       }
       say(result.data.message || 'OK', 'ok');
-      if (!target) await refresh();
+      if (!target) await refresh(true);
     } finally {
       button.disabled = false;
     }

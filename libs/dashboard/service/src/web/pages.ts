@@ -3,14 +3,7 @@ import type { DeadLetter } from '../dead-letters/dead-letters';
 import type { BacklogForecast, PeakWhatIf } from '../read-model/forecast';
 import type { ApplicationView } from '../read-model/projection';
 import type { Overview, ReadModelQueries } from '../read-model/read-model';
-import type {
-  CrlStatus,
-  LaneStatus,
-  CardFacePreview,
-  ReviewItem,
-  RevocationEntry,
-  Upstream,
-} from '../upstream/upstream';
+import type { CaCrl, LaneStatus, CardFacePreview, RevocationEntry, Upstream } from '../upstream/upstream';
 import { throughputChart } from './chart';
 import { html, type Html } from './html';
 import { stageLabel, translator } from './i18n';
@@ -231,146 +224,6 @@ export function applicationBody(
     </table>`;
 }
 
-function checkTable(ctx: PageContext, item: ReviewItem): Html {
-  const t = translator(ctx.lang);
-  return html`<table>
-    <thead>
-      <tr>
-        <th>${t('checks')}</th>
-        <th></th>
-        <th class="num">${t('value')}</th>
-        <th>${t('thresholdCol')}</th>
-        <th></th>
-      </tr>
-    </thead>
-    <tbody>
-      ${item.checks.map(
-        (c) =>
-          html`<tr>
-            <td>${c.code}</td>
-            <td><span class="tag ${c.status}">${c.status}</span></td>
-            <td class="num">${c.value ?? '–'}</td>
-            <td>${c.threshold ?? '–'}</td>
-            <td>${c.message ?? ''}</td>
-          </tr>`,
-      )}
-    </tbody>
-  </table>`;
-}
-
-/** The photo with what the checks measured drawn on it: face box, eye line, and the 50-70% eye-line band. */
-function annotatedPhoto(item: ReviewItem): Html {
-  const { width, height } = item.image;
-  const face = item.face;
-  const eyeBand = { top: height * 0.3, bottom: height * 0.5 };
-  return html`<svg
-    viewBox="0 0 ${width} ${height}"
-    style="max-height:460px;max-width:100%;background:#eee"
-    role="img"
-    aria-label="photo ${item.applicationId}"
-  >
-    <image href="/api/reviews/${item.applicationId}/photo" width="${width}" height="${height}"></image>
-    <rect
-      x="0"
-      y="${eyeBand.top}"
-      width="${width}"
-      height="${eyeBand.bottom - eyeBand.top}"
-      fill="#2ca02c"
-      fill-opacity="0.12"
-    ></rect>
-    ${face ? html`<rect x="${face.box.x}" y="${face.box.y}" width="${face.box.width}" height="${face.box.height}" fill="none" stroke="#ff7f0e" stroke-width="3"></rect>` : ''}
-    ${face?.leftEye && face.rightEye ? html`<line x1="${face.leftEye.x}" y1="${face.leftEye.y}" x2="${face.rightEye.x}" y2="${face.rightEye.y}" stroke="#d62728" stroke-width="3"></line>` : ''}
-  </svg>`;
-}
-
-export function reviewsBody(
-  ctx: PageContext,
-  queue: Upstream<{ items: ReviewItem[] }>,
-  selected?: string,
-): Html {
-  const t = translator(ctx.lang);
-  if (!queue.ok)
-    return html`<h2>${t('reviews')}</h2>
-      ${unavailable(ctx.lang, queue)}`;
-  const items = queue.value.items;
-  const index = Math.max(
-    0,
-    items.findIndex((i) => i.applicationId === selected),
-  );
-  const item = items[index];
-  const mayReview = can(ctx.operator.role, 'photo.review');
-  return html`<h2>${t('reviews')} (${items.length})</h2>
-    ${
-      !item
-        ? html`<p>${t('none')}</p>`
-        : html`<div class="grid2" data-review="${item.applicationId}">
-            <div>${annotatedPhoto(item)}</div>
-            <div>
-              <p>
-                <a href="/applications/${item.applicationId}">${item.applicationId}</a>
-                ${item.route === 'express' ? html`<span class="tag express">${t('express')}</span>` : ''} ·
-                ${item.state}${item.claimedBy ? ` (${item.claimedBy})` : ''} · ${age(item.queuedAt, ctx.now)}
-              </p>
-              ${checkTable(ctx, item)}
-              <p style="display:flex;gap:6px;flex-wrap:wrap;margin-top:10px">
-                ${
-                  mayReview
-                    ? html`<button id="claim" data-post="/api/reviews/${item.applicationId}/claim">
-                          ${t('claim')}
-                        </button>
-                        <button id="approve" data-post="/api/reviews/${item.applicationId}/approve">
-                          ${t('approve')}
-                        </button>
-                        <input
-                          id="reject-reason"
-                          placeholder="${t('reason')}"
-                          size="28"
-                          aria-label="${t('reason')}"
-                        />
-                        <select id="reject-code" aria-label="code">
-                          <option>NOT_FACING_CAMERA</option>
-                          <option>EYES_CLOSED</option>
-                          <option>BLURRY</option>
-                          <option>TOO_DARK</option>
-                          <option>BACKGROUND_NOT_PLAIN</option>
-                          <option>HEAD_COVERING</option>
-                          <option>OTHER</option>
-                        </select>
-                        <button
-                          id="reject"
-                          class="secondary"
-                          data-post="/api/reviews/${item.applicationId}/reject"
-                          data-fields="reject-reason,reject-code"
-                        >
-                          ${t('reject')}
-                        </button>`
-                    : ''
-                }
-                ${index > 0 ? html`<a class="button secondary" id="previous" href="/reviews?item=${items[index - 1].applicationId}">${t('previous')}</a>` : ''}
-                ${index < items.length - 1 ? html`<a class="button secondary" id="next" href="/reviews?item=${items[index + 1].applicationId}">${t('next')}</a>` : ''}
-              </p>
-            </div>
-          </div>`
-    }
-    <h3>Queue</h3>
-    <table>
-      <tbody>
-        ${items.map(
-          (i) =>
-            html`<tr>
-              <td><a href="/reviews?item=${i.applicationId}">${i.applicationId}</a></td>
-              <td>${i.state}</td>
-              <td>${i.claimedBy ?? ''}</td>
-              <td>
-                ${i.checks.filter((c) => c.status !== 'green').map((c) => html`<span class="tag ${c.status}">${c.code}</span> `)}
-              </td>
-              <td>${age(i.queuedAt, ctx.now)}</td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>`;
-}
-
 export function lanesBody(
   ctx: PageContext,
   lanes: { lanes: (LaneStatus & { origin: number })[]; problems: Failure[] },
@@ -569,35 +422,57 @@ export function revocationsBody(
   ctx: PageContext,
   fromEvents: Awaited<ReturnType<ReadModelQueries['certificateActions']>>,
   pki: Upstream<{ items: RevocationEntry[] }>,
-  crl: Upstream<CrlStatus>,
+  crls: Upstream<CaCrl[]>,
 ): Html {
   const t = translator(ctx.lang);
   return html`<h2>${t('revocations')}</h2>
     <h3>${t('crlAge')}</h3>
     ${
-      crl.ok
-        ? html`<div class="cards">
-            <div class="card">
-              <div class="l">${crl.value.issuer}</div>
-              <div class="n ${crl.value.overdue ? 'warn' : ''}" data-crl-age>
-                ${age(crl.value.thisUpdate, ctx.now)}
-              </div>
-              <div class="l">
-                thisUpdate ${time(crl.value.thisUpdate, ctx.lang)} · nextUpdate
-                ${time(crl.value.nextUpdate, ctx.lang)} · ${crl.value.entries} entries
-              </div>
-            </div>
-          </div>`
-        : unavailable(ctx.lang, crl)
+      crls.ok
+        ? html`<table data-crls>
+            <thead>
+              <tr>
+                <th>CA</th>
+                <th>${t('role')}</th>
+                <th class="num">${t('crlAge')}</th>
+                <th>thisUpdate</th>
+                <th>nextUpdate</th>
+                <th class="num">entries</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${crls.value.map((ca) =>
+                ca.crl.ok
+                  ? html`<tr data-crl="${ca.caId}" class="${ca.crl.value.overdue ? 'warn' : ''}">
+                      <td>${ca.caId}</td>
+                      <td>${ca.role}</td>
+                      <td class="num" data-crl-age>${age(ca.crl.value.thisUpdate, ctx.now)}</td>
+                      <td>${time(ca.crl.value.thisUpdate, ctx.lang)}</td>
+                      <td>
+                        ${time(ca.crl.value.nextUpdate, ctx.lang)}${ca.crl.value.overdue ? ' (overdue)' : ''}
+                      </td>
+                      <td class="num">${ca.crl.value.entries}</td>
+                    </tr>`
+                  : html`<tr data-crl="${ca.caId}">
+                      <td>${ca.caId}</td>
+                      <td>${ca.role}</td>
+                      <td colspan="4">${unavailable(ctx.lang, ca.crl)}</td>
+                    </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : unavailable(ctx.lang, crls)
     }
     <h3>CA</h3>
     ${
       pki.ok
-        ? html`<table>
+        ? html`<table data-revocations>
             <thead>
               <tr>
                 <th>Serial</th>
-                <th>Card</th>
+                <th>CA</th>
+                <th>${t('cardNumber')}</th>
+                <th>Purpose</th>
                 <th>${t('state')}</th>
                 <th>${t('reason')}</th>
                 <th>Time</th>
@@ -606,11 +481,13 @@ export function revocationsBody(
             <tbody>
               ${pki.value.items.map(
                 (r) =>
-                  html`<tr>
+                  html`<tr data-serial="${r.serialNumber}">
                     <td>${r.serialNumber}</td>
-                    <td>${r.cardId ?? '–'}</td>
+                    <td>${r.caId}</td>
+                    <td>${r.cardNumber}</td>
+                    <td>${r.purpose}</td>
                     <td>${r.status}</td>
-                    <td>${r.reason}${r.subReason ? `/${r.subReason}` : ''}</td>
+                    <td>${r.reason ?? 'unspecified'}${r.subReason ? ` / ${r.subReason}` : ''}</td>
                     <td>${time(r.at, ctx.lang)}</td>
                   </tr>`,
               )}
