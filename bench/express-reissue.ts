@@ -1,5 +1,3 @@
-import fs from 'node:fs';
-import net from 'node:net';
 import {
   authorization,
   getApplication,
@@ -7,7 +5,7 @@ import {
   waitUntilSettled,
   type ApplicationView,
 } from '@mnc/load-driver';
-import { Stack, STACK_APPS, STACK_PORTS } from '@mnc/testing';
+import { Stack } from '@mnc/testing';
 import { median } from './pipeline';
 import type { BenchSection } from './section';
 
@@ -39,28 +37,6 @@ const STEPS = [
 ] as const;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => resolve(!!socket.end()));
-    socket.on('error', () => resolve(false));
-  });
-
-/** Whether another stack runs (its dist/apps processes or its fixed ports): the harness needs them free. */
-async function otherStackRunning(): Promise<boolean> {
-  const processes = fs.readdirSync('/proc').some((entry) => {
-    if (!/^\d+$/.test(entry)) return false;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const app = /dist\/apps\/([^/]+)\//.exec(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
-      return ppid !== process.pid && STACK_APPS.includes(app ?? '');
-    } catch {
-      return false; // exited while we looked
-    }
-  });
-  return processes || (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
-}
 
 async function timeline(stack: Stack, id: string): Promise<ApplicationView> {
   return getApplication(stack.intakeUrl, id, stack.apiKey);
@@ -133,11 +109,6 @@ export function expressReissueSection(): BenchSection {
     name: 'express-reissue',
     title: 'Express reissue after a lost card: loss report → delivered (software time)',
     run: async () => {
-      for (let waited = 0; await otherStackRunning(); waited += 5) {
-        if (waited >= 900) throw new Error('another stack kept its ports busy for 15 min');
-        if (waited % 60 === 0) console.error('another full stack is running; waiting…');
-        await sleep(5_000);
-      }
       const stack = await Stack.start(`mnc_bench_reissue_${Date.now()}`);
       const reissues: Reissue[] = [];
       try {

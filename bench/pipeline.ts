@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { loadEmbeddedConfig } from '@mnc/config';
@@ -12,7 +11,7 @@ import {
   type ApplicationView,
 } from '@mnc/load-driver';
 import { startEmbeddedPipeline } from '@mnc/all-stages';
-import { Stack, STACK_APPS, STACK_PORTS } from '@mnc/testing';
+import { Stack } from '@mnc/testing';
 import type { BenchSection } from './section';
 
 /**
@@ -130,24 +129,7 @@ async function embeddedRun(run: number): Promise<Run> {
   }
 }
 
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, '127.0.0.1', () => resolve(!!socket.end()));
-    socket.on('error', () => resolve(false));
-  });
-
 async function fullStackRun(run: number): Promise<Run> {
-  // Stack's readiness probe would accept another stack's intake (an e2e run on this shared machine), so
-  // wait until no other stack runs: its fixed ports free and none of its processes alive (between tests).
-  const busy = async () =>
-    processes().some((p) => p.ppid !== process.pid && STACK_APPS.includes(p.app ?? '')) ||
-    (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
-  for (let waited = 0; await busy(); waited += 5) {
-    if (waited >= 900) throw new Error('another stack kept its ports busy for 15 min');
-    if (waited % 60 === 0)
-      console.error('another full stack is running (dist/apps processes or ports busy); waiting…');
-    await new Promise((resolve) => setTimeout(resolve, 5_000));
-  }
   let stack: Stack | undefined;
   try {
     stack = await Stack.start(`mnc_bench_${Date.now()}`);

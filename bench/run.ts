@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { capacitySection } from './capacity';
 import { cardSection } from './card';
+import { expressReissueSection } from './express-reissue';
 import { lanesSection } from './lanes';
 import { photoScreeningSection } from './photo-screening';
 import { pkiSection } from './pki';
@@ -32,6 +33,7 @@ const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 const SECTIONS: readonly BenchSection[] = [
   pipelineSection({ count: COUNT, repeat: REPEAT }),
+  expressReissueSection(),
   intakeSection(),
   photoScreeningSection,
   issuanceDataSection(),
@@ -64,6 +66,7 @@ const SECTIONS: readonly BenchSection[] = [
       };
     },
   },
+  capacitySection(),
 ];
 
 async function main(): Promise<number> {

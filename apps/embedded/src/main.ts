@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { SingleBar, Presets } from 'cli-progress';
-import { loadEmbeddedConfig } from '@mnc/config';
+import { loadEmbeddedConfig, type PipelineConfig } from '@mnc/config';
+import { hashPassword } from '@mnc/dashboard-service';
 import { percentile, submitApplications, submitToDeliveredMs, waitUntilSettled } from '@mnc/load-driver';
 import { stopOnSignals } from '@mnc/stage-runtime';
 import { startEmbeddedPipeline } from '@mnc/all-stages';
@@ -16,12 +18,40 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * The dashboard in the same process talks to the stages' APIs on this process's own address, and without
+ * configured accounts gets one administrator for this run, its password printed once.
+ */
+async function withDashboard(config: PipelineConfig): Promise<{ config: PipelineConfig; password?: string }> {
+  const self = `http://127.0.0.1:${config.httpPort}/`;
+  const serviceUrls =
+    config.httpPort === 0
+      ? config.serviceUrls
+      : {
+          intake: self,
+          photoScreening: self,
+          pki: self,
+          delivery: self,
+          ...config.serviceUrls,
+          encodeLanes: config.serviceUrls.encodeLanes.length > 0 ? config.serviceUrls.encodeLanes : [self],
+        };
+  if (config.dashboard.users.length > 0 || config.dashboard.oidc)
+    return { config: { ...config, serviceUrls } };
+  const password = randomBytes(12).toString('base64url');
+  const users = [
+    { name: 'operator', role: 'administrator' as const, passwordHash: await hashPassword(password) },
+  ];
+  return { config: { ...config, serviceUrls, dashboard: { ...config.dashboard, users } }, password };
+}
+
 async function main(): Promise<void> {
   const count = flag('--count', 200);
-  const config = { ...loadEmbeddedConfig(), logLevel: 'warn' as const };
+  const { config, password } = await withDashboard({ ...loadEmbeddedConfig(), logLevel: 'warn' as const });
   const pipeline = await startEmbeddedPipeline(config);
   stopOnSignals(pipeline);
   console.log(`Pipeline running in one process at ${pipeline.url} (in-memory bus, embedded Postgres).`);
+  if (password)
+    console.log(`Operator dashboard: ${pipeline.url}/ (user operator, password ${password}, this run only)`);
 
   if (count > 0) {
     const started = Date.now();

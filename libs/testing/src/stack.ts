@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -62,6 +63,41 @@ const LANES = [1, 2].map((n) => ({
   reader: `Virtual PCD 00 0${n - 1}`,
 }));
 
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(!!socket.end()));
+    socket.on('error', () => resolve(false));
+  });
+
+/** Another stack's processes (dist/apps of a stack app, not started by this process). */
+function otherStackProcesses(): number {
+  return fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const app = /dist\/apps\/([^/]+)\//.exec(fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8'))?.[1];
+      return ppid !== process.pid && STACK_APPS.includes(app ?? '');
+    } catch {
+      return false; // exited while we looked
+    }
+  }).length;
+}
+
+/**
+ * A stack uses fixed ports and pcscd's two readers, and its readiness probe would accept another stack's
+ * process: wait until no other stack runs on this (shared) machine, up to 15 minutes.
+ */
+export async function waitForFreeStack(): Promise<void> {
+  for (let waited = 0; ; waited += 5) {
+    const busy = otherStackProcesses() > 0 || (await Promise.all(STACK_PORTS.map(listening))).some(Boolean);
+    if (!busy) return;
+    if (waited >= 900) throw new Error('another full stack kept its ports busy for 15 min');
+    if (waited % 60 === 0) console.error('another full stack is running; waiting for it to stop…');
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+  }
+}
+
 const ADMIN_URL = process.env.MNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export class Stack {
@@ -107,6 +143,7 @@ export class Stack {
   }
 
   static async start(name: string): Promise<Stack> {
+    await waitForFreeStack();
     const stack = new Stack(name);
     const admin = new Client({ connectionString: ADMIN_URL });
     await admin.connect();

@@ -377,6 +377,22 @@ describe('revocation, CRLs and OCSP', () => {
       purposes: ['jpki-signature'],
       reason: 'keyCompromise',
     });
+    // Operators' list of recent revocations and holds (the dashboard's), newest first.
+    const recent = (await (await fetch(`${first.url}/v1/revocations?limit=500`)).json()) as {
+      items: { serialNumber: string; status: string; reason: string | null; subReason: string | null }[];
+    };
+    const listed = (serial: string) => recent.items.find((i) => i.serialNumber === serial);
+    expect(listed(deadCert.serialNumber)).toMatchObject({
+      status: 'revoked',
+      reason: 'affiliationChanged',
+      subReason: 'death',
+    });
+    expect(listed(heldCert.serialNumber)).toMatchObject({ status: 'on-hold', reason: 'certificateHold' });
+    expect(listed(compromisedCert.serialNumber)).toMatchObject({
+      status: 'revoked',
+      reason: 'keyCompromise',
+    });
+    expect((await fetch(`${first.url}/v1/revocations?limit=0`)).status).toBe(422);
 
     const crlText = async () => {
       const response = await fetch(`${second.url}/v1/crl/p256-jpki-signature.crl`);

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { RevocationSubReason, Rfc5280Reason } from '@mnc/domain-card-lifecycle';
 import type { Logger } from 'pino';
+import { backoffMs } from '@mnc/messaging';
 import { DATA_SOURCE, LOGGER, type StageWorker } from '@mnc/stage-runtime';
 import { CertificateRegisterEntity } from './entities';
 
@@ -85,28 +86,53 @@ export class CertificateStatusRelay implements StageWorker {
     await this.running?.catch(() => undefined);
   }
 
+  /**
+   * Cards whose last send failed, with when to try again: one card the CA cannot take yet (its card number
+   * not known here yet, a refusal) must not hold up every other card's hold or revocation.
+   */
+  private readonly retryAt = new Map<string, number>();
+
   /** Sends what changed; returns how many cards were brought up to date. */
   async sendPending(): Promise<number> {
     if (!this.port) return 0;
-    const pending = await this.dataSource.manager
+    const now = Date.now();
+    for (const [cardId, at] of this.retryAt) if (at <= now) this.retryAt.delete(cardId);
+    const waiting = [...this.retryAt.keys()];
+    const query = this.dataSource.manager
       .createQueryBuilder(CertificateRegisterEntity, 'r')
-      .where('r.sent_version < r.version')
-      .orderBy('r.updated_at')
-      .limit(100)
-      .getMany();
+      .where('r.sent_version < r.version');
+    if (waiting.length > 0) query.andWhere('r.card_id NOT IN (:...waiting)', { waiting });
+    const pending = await query.orderBy('r.updated_at').limit(100).getMany();
+    let sent = 0;
     for (const row of pending) {
-      await this.port.apply({
-        cardId: row.cardId,
-        action: ACTION_OF[row.status],
-        reason: (row.reason ?? 'unspecified') as Rfc5280Reason,
-        ...(row.subReason ? { subReason: row.subReason as RevocationSubReason } : {}),
-      });
+      try {
+        await this.port.apply({
+          cardId: row.cardId,
+          action: ACTION_OF[row.status],
+          reason: (row.reason ?? 'unspecified') as Rfc5280Reason,
+          ...(row.subReason ? { subReason: row.subReason as RevocationSubReason } : {}),
+        });
+      } catch (error) {
+        const attempts = (this.failures.get(row.cardId) ?? 0) + 1;
+        this.failures.set(row.cardId, attempts);
+        this.retryAt.set(row.cardId, Date.now() + backoffMs(attempts, 250, 30_000));
+        this.logger.warn(
+          { err: error, cardId: row.cardId, attempts },
+          'certificate status not sent; retrying later',
+        );
+        continue;
+      }
+      this.failures.delete(row.cardId);
       // A change recorded meanwhile has a higher version and is sent on the next round.
       await this.dataSource.query(
         'UPDATE pre_delivery.certificate_register SET sent_version = $2 WHERE card_id = $1 AND sent_version < $2',
         [row.cardId, row.version],
       );
+      sent++;
     }
-    return pending.length;
+    return sent;
   }
+
+  /** Consecutive failed sends per card, for the backoff; cleared once the card is sent. */
+  private readonly failures = new Map<string, number>();
 }

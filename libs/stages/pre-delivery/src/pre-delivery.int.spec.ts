@@ -520,6 +520,36 @@ describe('lost card', () => {
     });
   });
 
+  it('given the CA cannot take one card, then the relay still sends every other card and retries that one later', async () => {
+    const refused = await inUse();
+    const other = await inUse();
+    const sent: string[] = [];
+    let refuse = true;
+    const relay = new CertificateStatusRelay(dataSource, pino({ level: 'silent' }), {
+      apply: async (change) => {
+        if (refuse && change.cardId === refused.cardId) throw new Error('the CA is not ready for this card');
+        sent.push(change.cardId);
+      },
+    });
+    while ((await relay.sendPending()) > 0);
+    expect(sent).toContain(other.cardId);
+    expect(sent).not.toContain(refused.cardId);
+    const pending = async () =>
+      (
+        (await dataSource.query(
+          'SELECT sent_version < version AS pending FROM pre_delivery.certificate_register WHERE card_id = $1',
+          [refused.cardId],
+        )) as { pending: boolean }[]
+      )[0].pending;
+    expect(await pending()).toBe(true);
+    refuse = false;
+    await expectEventually(async () => {
+      await relay.sendPending();
+      expect(sent).toContain(refused.cardId);
+    });
+    expect(await pending()).toBe(false);
+  });
+
   it('given a lost card found before the reissue, then it is restored and its hold lifted', async () => {
     const c = await inUse();
     await publish('card.loss-reported', {
