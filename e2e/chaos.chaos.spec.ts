@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { submitApplications, waitUntilSettled, getApplication } from '@mnc/load-driver';
+import {
+  getApplication,
+  submitApplications,
+  waitUntilSettled,
+  type SubmittedApplication,
+} from '@mnc/load-driver';
 import {
   describeFault,
   effectCounts,
@@ -62,7 +67,7 @@ describe('chaos: SIGKILLs and service restarts under load', () => {
     await stack?.stop();
   });
 
-  it(`${COUNT} applications, ${FAULTS} faults (seed ${SEED}): nothing lost, nothing duplicated`, async () => {
+  it(`${COUNT} applications, at least ${FAULTS} faults, every process killed and every service restarted (seed ${SEED}): nothing lost, nothing duplicated`, async () => {
     const started = Date.now();
     const random = seededRandom(SEED);
     const plan = planFaults(STACK_PROCESSES, FAULTS, random);
@@ -78,41 +83,45 @@ describe('chaos: SIGKILLs and service restarts under load', () => {
     })();
 
     const injected: InjectedFault[] = [];
-    const faults = injectFaults({
-      stack,
-      plan,
-      random,
-      gapMs: [1000, 5000],
-      onFault: (fault) => injected.push(fault),
-    });
-    const submitted = await submitApplications({
-      baseUrl: stack.intakeUrl,
-      apiKey: stack.apiKey,
-      count: COUNT,
-      concurrency: 8,
-      firstSeed: FIRST_SEED,
-    });
-    await faults;
-    const ids = submitted.map((s) => s.id);
-
+    let submitted: SubmittedApplication[] = [];
+    let ids: string[] = [];
     let settledIds = new Set<string>();
     try {
-      const settled = await waitUntilSettled({
+      const faults = injectFaults({
+        stack,
+        plan,
+        random,
+        gapMs: [1000, 5000],
+        onFault: (fault) => injected.push(fault),
+      });
+      submitted = await submitApplications({
         baseUrl: stack.intakeUrl,
         apiKey: stack.apiKey,
-        ids,
-        timeoutMs: 15 * 60_000,
+        count: COUNT,
+        concurrency: 8,
+        firstSeed: FIRST_SEED,
       });
-      settledIds = new Set([...settled].filter(([, v]) => v.status === 'delivered').map(([id]) => id));
-    } catch {
-      // Reported below as stuck, with the status each one shows.
-      for (const id of ids) {
-        if ((await getApplication(stack.intakeUrl, id, stack.apiKey)).status === 'delivered')
-          settledIds.add(id);
+      await faults;
+      ids = submitted.map((s) => s.id);
+      try {
+        const settled = await waitUntilSettled({
+          baseUrl: stack.intakeUrl,
+          apiKey: stack.apiKey,
+          ids,
+          timeoutMs: 15 * 60_000,
+        });
+        settledIds = new Set([...settled].filter(([, v]) => v.status === 'delivered').map(([id]) => id));
+      } catch {
+        // Reported below as stuck, with the status each one shows.
+        for (const id of ids) {
+          if ((await getApplication(stack.intakeUrl, id, stack.apiKey)).status === 'delivered')
+            settledIds.add(id);
+        }
       }
+    } finally {
+      supervising = false;
+      await supervisor;
     }
-    supervising = false;
-    await supervisor;
 
     const stuck: { id: string; status: string }[] = [];
     for (const id of ids.filter((id) => !settledIds.has(id)))

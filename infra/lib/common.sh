@@ -287,7 +287,7 @@ pg_version() { ls /etc/postgresql | sort -V | tail -n 1; }
 
 postgres_start() {
   postgres_up && return 0
-  quiet pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start || die "postgres: could not start"
+  quiet pg_ctlcluster --skip-systemctl-redirect "$(pg_version)" main start 9>&- || die "postgres: could not start"
   for _ in $(seq 1 30); do postgres_up && return 0; sleep 0.5; done
   die "postgres: not accepting connections on 127.0.0.1:5432"
 }
@@ -302,8 +302,9 @@ redis_start() {
   mkdir -p /var/lib/redis /var/log/redis
   # Append-only file, fsynced every second: the lane queues live here, and a Redis restart (the chaos suite
   # does one) must not lose a queued card. No RDB snapshots: their fork would compete for the 2 cores.
+  # 9>&-: the daemon must not inherit the infra lock (fd 9), or it would hold it for as long as it runs.
   quiet redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly yes \
-    --appendfsync everysec --dir /var/lib/redis --logfile /var/log/redis/ci.log || die "redis: could not start"
+    --appendfsync everysec --dir /var/lib/redis --logfile /var/log/redis/ci.log 9>&- || die "redis: could not start"
   for _ in $(seq 1 20); do redis_up && return 0; sleep 0.25; done
   die "redis: no PONG on 127.0.0.1:6379 (log: /var/log/redis/ci.log)"
 }

@@ -42,8 +42,9 @@ const PORTS: Record<ProcessName, number> = {
   'encode-lane-2': 3107,
   'pre-delivery': 3105,
   delivery: 3106,
-  'virtual-card-1': 35981,
-  'virtual-card-2': 35982,
+  // Below the ephemeral range (32768-60999): a client socket of another process may hold a port there.
+  'virtual-card-1': 3111,
+  'virtual-card-2': 3112,
 };
 
 /** Every process of a stack: the stages and the lanes' virtual cards. */
@@ -103,6 +104,8 @@ const ADMIN_URL = process.env.MNC_TEST_DATABASE_URL ?? 'postgres://postgres@127.
 export class Stack {
   readonly root = root;
   readonly runDir: string;
+  /** Set by stop(): nothing is started or revived after it. */
+  private stopping = false;
   readonly databaseUrl: string;
   /** Intake API key of this run's national test client (every municipality): pass it to the load driver. */
   readonly apiKey = `e2e-${randomBytes(24).toString('base64url')}`;
@@ -150,9 +153,15 @@ export class Stack {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
-    for (const lane of LANES) await stack.startProcess(lane.feeder);
-    // Stages migrate their own schemas; start them one after another so startup logs stay readable.
-    for (const stage of STAGES) await stack.startProcess(stage);
+    try {
+      for (const lane of LANES) await stack.startProcess(lane.feeder);
+      // Stages migrate their own schemas; start them one after another so startup logs stay readable.
+      for (const stage of STAGES) await stack.startProcess(stage);
+    } catch (error) {
+      // A process that failed to start must not leave the others running (ports, readers, orphans).
+      await stack.stop().catch(() => undefined);
+      throw error;
+    }
     return stack;
   }
 
@@ -226,6 +235,7 @@ export class Stack {
    * names them: the chaos suite reports a service that dies of an outage instead of riding it out.
    */
   async reviveCrashed(): Promise<StackProcess[]> {
+    if (this.stopping) return [];
     const crashed = [...this.processes].filter(
       ([, child]) => child.exitCode !== null || child.signalCode !== null,
     );
@@ -250,6 +260,7 @@ export class Stack {
 
   /** Graceful stop (SIGTERM) of every process, stages first, then the database is dropped. */
   async stop(): Promise<void> {
+    this.stopping = true;
     const order: ProcessName[] = [...STAGES, ...LANES.map((lane) => lane.feeder)];
     await Promise.all(
       order.map(async (name) => {

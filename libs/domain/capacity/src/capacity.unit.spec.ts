@@ -17,7 +17,12 @@ describe('the lane capacity model', () => {
     );
     expect(laneCycleSeconds({ printSeconds: 1, encodeSeconds: 5, handlingSeconds: 0 })).toBe(5);
     expect(
-      laneCycleSeconds({ printSeconds: 1, encodeSeconds: 5, handlingSeconds: 0.5, arrangement: 'sequential' }),
+      laneCycleSeconds({
+        printSeconds: 1,
+        encodeSeconds: 5,
+        handlingSeconds: 0.5,
+        arrangement: 'sequential',
+      }),
     ).toBe(6.5);
   });
 
