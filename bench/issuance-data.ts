@@ -39,7 +39,12 @@ export async function issuanceDataBench(options: { count?: number } = {}): Promi
             cardProfile: profile,
             issuedOn: '2026-11-28',
             secrets:
-              profile === 'next-gen' ? { securityCode: '0421', puk: '12345678' } : { securityCode: '0421' },
+              profile === 'next-gen'
+                ? { securityCode: '0421', puk: '12345678' }
+                : {
+                    securityCode: '0421',
+                    initialPins: { userAuthenticationPin: '1234', signaturePassword: 'TESTPASS1' },
+                  },
           },
         },
         signer,

@@ -15,11 +15,13 @@ export function intakeSection(): BenchSection {
         markdown: [
           '| submissions | field checks/s | glyph checks/s | photo checks/s | parse p95 ms | photo p95 ms |',
           '| ---: | ---: | ---: | ---: | ---: | ---: |',
-          `| ${f.submissions} | ${f.parsePerSecond} | ${f.glyphChecksPerSecond} | ${f.photoChecksPerSecond} | ${f.parseP95Ms} | ${f.photoP95Ms} |`,
+          `| ${f.submissions} | ${Math.round(f.parsePerSecond)} | ${Math.round(f.glyphChecksPerSecond)} | ${f.photoChecksPerSecond.toFixed(1)} | ${f.parseP95Ms.toFixed(2)} | ${f.photoP95Ms.toFixed(1)} |`,
           '',
           'Normalisation and the applicant rules, the print font glyph check, and the photo header read plus full sharp decode; no HTTP, database or blob store.',
         ],
-        chart: [{ label: 'intake photo checks/s (1 core)', value: f.photoChecksPerSecond }],
+        chart: [
+          { label: 'intake photo checks/s (1 core)', value: Number(f.photoChecksPerSecond.toFixed(1)) },
+        ],
       };
     },
   };
@@ -37,7 +39,8 @@ export function issuanceDataSection(): BenchSection {
           '| profile | bundles | bundles/s | p50 ms | p95 ms |',
           '| --- | ---: | ---: | ---: | ---: |',
           ...figures.map(
-            (f) => `| ${f.profile} | ${f.bundles} | ${f.bundlesPerSecond} | ${f.p50Ms} | ${f.p95Ms} |`,
+            (f) =>
+              `| ${f.profile} | ${f.bundles} | ${f.bundlesPerSecond.toFixed(1)} | ${f.p50Ms.toFixed(1)} | ${f.p95Ms.toFixed(1)} |`,
           ),
           '',
           'Text images, the face image, the five AP files and their signatures with a software signer; no blob store, database or CA round trip.',
@@ -59,7 +62,7 @@ export function dashboardSection(): BenchSection {
         markdown: [
           '| applications | events | events/s | p50 ms | p95 ms | overview queries ms |',
           '| ---: | ---: | ---: | ---: | ---: | ---: |',
-          `| ${f.applications} | ${f.events} | ${f.eventsPerSecond} | ${f.p50Ms} | ${f.p95Ms} | ${f.overviewMs} |`,
+          `| ${f.applications} | ${f.events} | ${Math.round(f.eventsPerSecond)} | ${f.p50Ms.toFixed(1)} | ${f.p95Ms.toFixed(1)} | ${f.overviewMs.toFixed(1)} |`,
           '',
           'Each event through the idempotent consumer (inbox, read-model upsert, timeline, throughput), one at a time as one partition would; Kafka excluded.',
         ],

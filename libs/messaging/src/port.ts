@@ -21,10 +21,16 @@ export interface RetryPolicy {
   readonly maxBackoffMs: number;
 }
 
+/**
+ * About 45-85 s of retries in all (jittered backoff, 200 ms doubling to 15 s): long enough to ride out a
+ * restart of the broker, the database or a service the stage calls (the chaos suite restarts each; with a
+ * 5 s budget an application whose CA call met a CA restart was parked), short enough that a real outage
+ * soon shows as a dead letter an operator can replay.
+ */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxAttempts: 6,
-  initialBackoffMs: 100,
-  maxBackoffMs: 5000,
+  maxAttempts: 12,
+  initialBackoffMs: 200,
+  maxBackoffMs: 15_000,
 };
 
 export interface DeliveryContext {
