@@ -14,12 +14,12 @@ import {
   type CardProfile,
 } from '@mnc/domain-issuance';
 
-// 1x1 white PNG and JPEG: stand-ins for the images only issuance-data renders.
-const PLACEHOLDER_PNG = Buffer.from(
+// 1x1 white PNG and JPEG: fixture images where issuance-data would render the name, address and face.
+const FIXTURE_PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAACXBIWXMAAAPoAAAD6AG1e1JrAAAADElEQVQImWP4//8/AAX+Av5Y8msOAAAAAElFTkSuQmCC',
   'base64',
 );
-const PLACEHOLDER_JPEG = Buffer.from(
+const FIXTURE_JPEG = Buffer.from(
   '/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAABAAEDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAj/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFAEBAAAAAAAAAAAAAAAAAAAAAP/EABQRAQAAAAAAAAAAAAAAAAAAAAD/2gAMAwEAAhEDEQA/AKpAB//Z',
   'base64',
 );
@@ -27,7 +27,7 @@ let signer: Promise<SoftwareApDataSigner> | undefined;
 
 /**
  * A schema-valid version-2 personalisation bundle with real AP files and signatures (software keys) and
- * placeholder images, for tests of the stages that read bundles. Seal it with {@link sealBundleFixture}.
+ * 1x1 fixture images, for tests of the stages that read bundles. Seal it with {@link sealBundleFixture}.
  */
 export async function personalisationBundleFixture(input: {
   readonly applicant: ApplicantRecord;
@@ -61,11 +61,11 @@ export async function personalisationBundleFixture(input: {
               initialPins: { userAuthenticationPin: '1234', signaturePassword: 'TESTPASS1' },
             },
       images: {
-        name: PLACEHOLDER_PNG,
-        address: PLACEHOLDER_PNG,
-        myNumber: PLACEHOLDER_PNG,
-        securityCode: PLACEHOLDER_PNG,
-        photo: PLACEHOLDER_JPEG,
+        name: FIXTURE_PNG,
+        address: FIXTURE_PNG,
+        myNumber: FIXTURE_PNG,
+        securityCode: FIXTURE_PNG,
+        photo: FIXTURE_JPEG,
       },
       faceImage: { width: 1, height: 1, colour: cardProfile === 'next-gen' },
     },

@@ -122,7 +122,7 @@ export function caApDataSigner(
   };
 }
 
-const PLACEHOLDER_IMAGE = Buffer.from('synthetic image bytes: only issuance-data renders real ones');
+const FIXTURE_IMAGE_BYTES = Buffer.from('synthetic image bytes: only issuance-data renders real ones');
 
 export const TEST_PINS: ChosenPins = { userAuthenticationPin: '1234', signaturePassword: 'TESTPASS1' };
 
@@ -163,11 +163,11 @@ export async function issuanceFixture(
               initialPins: { userAuthenticationPin: '1234', signaturePassword: 'TESTPASS1' },
             },
       images: {
-        name: PLACEHOLDER_IMAGE,
-        address: PLACEHOLDER_IMAGE,
-        myNumber: PLACEHOLDER_IMAGE,
-        securityCode: PLACEHOLDER_IMAGE,
-        photo: PLACEHOLDER_IMAGE,
+        name: FIXTURE_IMAGE_BYTES,
+        address: FIXTURE_IMAGE_BYTES,
+        myNumber: FIXTURE_IMAGE_BYTES,
+        securityCode: FIXTURE_IMAGE_BYTES,
+        photo: FIXTURE_IMAGE_BYTES,
       },
       faceImage: { width: 1, height: 1, colour: profile === 'next-gen' },
     },
