@@ -17,12 +17,6 @@ const transform = {
       module: { type: 'commonjs' },
     },
   ],
-  // @noble/curves and @noble/hashes ship ES modules only; Jest's module system (unlike Node 20's) cannot
-  // require them, so they are compiled to CommonJS for tests.
-  '/node_modules/@noble/.+\\.js$': [
-    '@swc/jest',
-    { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-  ],
 };
 // @noble/curves and @noble/hashes ship ES modules only; Node (20.19+) requires them natively, Jest's module
 // system does not, so they go through swc into CommonJS like the sources.
@@ -34,7 +28,6 @@ const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
   transform,
-  transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   transformIgnorePatterns: ['/node_modules/(?!@noble/)'],
   moduleNameMapper,
   setupFiles: ['reflect-metadata'],

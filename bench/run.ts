@@ -17,7 +17,8 @@ import type { BenchSection, SectionResult } from './section';
 /**
  * `npm run bench`: every section side by side in one run on this machine, written to
  * bench/results/<date>-<commit>.json, bench/results/latest.md and bench/results/latest.svg.
- * Options: --count N and --repeat N for the end-to-end runs, --only a,b to run some sections.
+ * Options: --count N and --repeat N for the end-to-end runs, --offered N for their open-loop rate
+ * (applications/s), --only a,b to run some sections.
  */
 function option(name: string, env: string, fallback: number): number {
   const index = process.argv.indexOf(name);
@@ -27,12 +28,13 @@ function option(name: string, env: string, fallback: number): number {
 }
 const COUNT = option('--count', 'BENCH_COUNT', 200);
 const REPEAT = option('--repeat', 'BENCH_REPEAT', 3);
+const OFFERED = option('--offered', 'BENCH_OFFERED', 50);
 const onlyIndex = process.argv.indexOf('--only');
 const ONLY = onlyIndex >= 0 ? new Set(process.argv[onlyIndex + 1].split(',')) : undefined;
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 
 const SECTIONS: readonly BenchSection[] = [
-  pipelineSection({ count: COUNT, repeat: REPEAT }),
+  pipelineSection({ count: COUNT, repeat: REPEAT, offeredPerSecond: OFFERED }),
   expressReissueSection(),
   intakeSection(),
   photoScreeningSection,

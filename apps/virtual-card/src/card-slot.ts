@@ -44,7 +44,7 @@ export class CardSlot {
     return this.inTurn(async () => {
       let serial = this.newSerial();
       while (this.store.exists(hex(serial))) serial = this.newSerial();
-      const card = this.adopt(VirtualCard.blank(profile, serial));
+      const card = this.adopt(VirtualCard.blank(profile, serial, this.store.cardOptions));
       this.store.save(card);
       return this.put(card);
     });

@@ -2,7 +2,7 @@
 // crash mid-write leaves the previous state, never half a file.
 import fs from 'node:fs';
 import path from 'node:path';
-import { VirtualCard } from '@mnc/virtual-card';
+import { VirtualCard, type VirtualCardOptions } from '@mnc/virtual-card';
 
 const SERIAL_PATTERN = /^[0-9A-F]{16}$/;
 
@@ -11,7 +11,11 @@ export function isCardSerial(text: string): boolean {
 }
 
 export class CardStore {
-  constructor(private readonly directory: string) {
+  constructor(
+    private readonly directory: string,
+    /** What cards loaded from here are built with (their key generator). */
+    readonly cardOptions: VirtualCardOptions = {},
+  ) {
     fs.mkdirSync(directory, { recursive: true });
   }
 
@@ -21,7 +25,7 @@ export class CardStore {
 
   /** Throws InvalidCardStateError for a corrupt file, ENOENT for a missing one (check exists() first). */
   load(serial: string): VirtualCard {
-    return VirtualCard.fromState(JSON.parse(fs.readFileSync(this.fileOf(serial), 'utf8')));
+    return VirtualCard.fromState(JSON.parse(fs.readFileSync(this.fileOf(serial), 'utf8')), this.cardOptions);
   }
 
   /**

@@ -1,5 +1,4 @@
-// Command-line flags of the virtual-card process. A stopgap until the lead wires @mnc/config: flags only,
-// no environment.
+// Command-line flags of the virtual-card process (a test rig, not a service: flags only, no environment).
 import { parseArgs } from 'node:util';
 import { VPCD_DEFAULT_HOST, VPCD_DEFAULT_PORT } from '@mnc/pcsc';
 
@@ -12,6 +11,8 @@ export interface VirtualCardAppOptions {
   readonly vpcdPort: number;
   /** How long an insert request waits for pcscd to poll the card before answering present: false. */
   readonly insertTimeoutMs: number;
+  /** RSA-2048 pairs kept ready so legacy cards generate keys instantly; 0 generates on demand like a chip. */
+  readonly rsaKeyReserve: number;
 }
 
 export const DEFAULT_HTTP_PORT = 35980;
@@ -21,7 +22,9 @@ export const USAGE = `usage: virtual-card [--state-dir DIR] [--port N] [--vpcd-h
   --port               control API port on 127.0.0.1 (default ${DEFAULT_HTTP_PORT})
   --vpcd-host          pcscd's vpcd listener (default ${VPCD_DEFAULT_HOST}; keep it on loopback)
   --vpcd-port          ${VPCD_DEFAULT_PORT} is reader "Virtual PCD 00 00", ${VPCD_DEFAULT_PORT + 1} is "... 00 01"
-  --insert-timeout-ms  wait for pcscd to see an inserted card (default 3000)`;
+  --insert-timeout-ms  wait for pcscd to see an inserted card (default 3000)
+  --rsa-key-reserve    RSA-2048 key pairs made ahead in the background so on-card key generation takes no
+                       time (simulated device time zero); default 0: each card generates on demand`;
 
 export class UsageError extends Error {
   readonly code = 'USAGE' as const;
@@ -43,6 +46,7 @@ export function parseOptions(argv: readonly string[]): VirtualCardAppOptions {
         'vpcd-host': { type: 'string' },
         'vpcd-port': { type: 'string' },
         'insert-timeout-ms': { type: 'string' },
+        'rsa-key-reserve': { type: 'string' },
       },
     }) as { values: Record<string, string | undefined> });
   } catch (error) {
@@ -54,6 +58,7 @@ export function parseOptions(argv: readonly string[]): VirtualCardAppOptions {
     vpcdHost: values['vpcd-host'] ?? VPCD_DEFAULT_HOST,
     vpcdPort: integer(values['vpcd-port'], 'vpcd-port', VPCD_DEFAULT_PORT, 1, 65535),
     insertTimeoutMs: integer(values['insert-timeout-ms'], 'insert-timeout-ms', 3000, 0, 600_000),
+    rsaKeyReserve: integer(values['rsa-key-reserve'], 'rsa-key-reserve', 0, 0, 64),
   };
 }
 

@@ -8,6 +8,7 @@ describe('parseOptions', () => {
       vpcdHost: '127.0.0.1',
       vpcdPort: 35963,
       insertTimeoutMs: 3000,
+      rsaKeyReserve: 0,
     });
   });
 
@@ -24,8 +25,17 @@ describe('parseOptions', () => {
         '35964',
         '--insert-timeout-ms',
         '10',
+        '--rsa-key-reserve',
+        '8',
       ]),
-    ).toEqual({ stateDir: '/s', httpPort: 0, vpcdHost: 'localhost', vpcdPort: 35964, insertTimeoutMs: 10 });
+    ).toEqual({
+      stateDir: '/s',
+      httpPort: 0,
+      vpcdHost: 'localhost',
+      vpcdPort: 35964,
+      insertTimeoutMs: 10,
+      rsaKeyReserve: 8,
+    });
   });
 
   it('rejects an unknown flag with the usage text', () => {
@@ -34,6 +44,11 @@ describe('parseOptions', () => {
 
   it('rejects a port that is not an integer', () => {
     expect(() => parseOptions(['--port', '80a'])).toThrow(UsageError);
+  });
+
+  it('rejects a key reserve out of range', () => {
+    expect(() => parseOptions(['--rsa-key-reserve', '65'])).toThrow(UsageError);
+    expect(() => parseOptions(['--rsa-key-reserve', '-1'])).toThrow(UsageError);
   });
 
   it('rejects a port out of range', () => {

@@ -31,7 +31,14 @@ describe('virtual-card app', () => {
   let slot: VpcdSlot;
   const start = () =>
     startVirtualCardApp(
-      { stateDir, httpPort: 0, vpcdHost: '127.0.0.1', vpcdPort: slot.port, insertTimeoutMs: 3000 },
+      {
+        stateDir,
+        httpPort: 0,
+        vpcdHost: '127.0.0.1',
+        vpcdPort: slot.port,
+        insertTimeoutMs: 3000,
+        rsaKeyReserve: 2,
+      },
       () => undefined,
     );
 

@@ -22,6 +22,14 @@ export class DriverError extends Error {
   override readonly name = 'DriverError';
 }
 
+/**
+ * Whether fetch failed to reach the server (refused, reset, closed mid-response). Checked by name, not
+ * instanceof: fetch throws its own realm's TypeError, which is not the TypeError of a Jest test's context.
+ */
+export function isFetchFailure(error: unknown): error is TypeError {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === 'TypeError';
+}
+
 /** The request body intake expects for a synthetic application. */
 export async function syntheticSubmission(seed: number): Promise<Record<string, unknown>> {
   const application = await syntheticApplication(seed);
@@ -52,6 +60,21 @@ async function pool<T>(
   );
 }
 
+/** Request bodies built before any is sent, so rendering photos does not count against the pipeline. */
+async function buildBodies(
+  count: number,
+  firstSeed = 1,
+): Promise<{ seeds: number[]; bodies: Map<number, string> }> {
+  const seeds = Array.from({ length: count }, (_, i) => firstSeed + i);
+  const bodies = new Map<number, string>();
+  await pool(
+    seeds,
+    4,
+    async (seed) => void bodies.set(seed, JSON.stringify(await syntheticSubmission(seed))),
+  );
+  return { seeds, bodies };
+}
+
 export async function submitApplications(options: {
   readonly baseUrl: string;
   readonly count: number;
@@ -61,14 +84,7 @@ export async function submitApplications(options: {
   /** The intake API key (MNC_API_CLIENTS); the embedded development mode needs none. */
   readonly apiKey?: string;
 }): Promise<SubmittedApplication[]> {
-  const seeds = Array.from({ length: options.count }, (_, i) => (options.firstSeed ?? 1) + i);
-  // Build bodies first so image generation does not count against the pipeline.
-  const bodies = new Map<number, string>();
-  await pool(
-    seeds,
-    4,
-    async (seed) => void bodies.set(seed, JSON.stringify(await syntheticSubmission(seed))),
-  );
+  const { seeds, bodies } = await buildBodies(options.count, options.firstSeed);
   const submitted: SubmittedApplication[] = [];
   await pool(seeds, options.concurrency, async (seed) => {
     const id = await submitWithRetry(
@@ -82,6 +98,45 @@ export async function submitApplications(options: {
     options.onSubmitted?.(submitted.length);
   });
   return submitted;
+}
+
+/**
+ * Open-loop load: submission n is sent at start + n / rate whether or not earlier ones have been answered,
+ * as municipalities' systems would (a closed loop hides queueing, because a slow pipeline slows its own
+ * arrivals). `offeredRate` is what was actually sent per second, which drops below the rate asked for when
+ * this client itself cannot keep up.
+ */
+export async function submitAtRate(options: {
+  readonly baseUrl: string;
+  readonly count: number;
+  readonly perSecond: number;
+  readonly firstSeed?: number;
+  readonly apiKey?: string;
+}): Promise<{ readonly submitted: SubmittedApplication[]; readonly offeredRate: number }> {
+  const { seeds, bodies } = await buildBodies(options.count, options.firstSeed);
+  const submitted: SubmittedApplication[] = [];
+  const start = Date.now();
+  let lastSent = start;
+  await Promise.all(
+    seeds.map(async (seed, n) => {
+      const due = start + (n * 1000) / options.perSecond;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      lastSent = Math.max(lastSent, Date.now());
+      const id = await submitWithRetry(
+        options.baseUrl,
+        `synthetic-${seed}-${options.count}-open`,
+        bodies.get(seed)!,
+        seed,
+        options.apiKey,
+      );
+      submitted.push({ id, seed });
+    }),
+  );
+  const spanSeconds = (lastSent - start) / 1000;
+  return {
+    submitted,
+    offeredRate: spanSeconds > 0 ? (options.count - 1) / spanSeconds : options.perSecond,
+  };
 }
 
 /**
@@ -113,8 +168,9 @@ async function submitWithRetry(
       failure = `${response.status}: ${answer.title ?? ''}`;
       if (response.status < 500) throw new DriverError(`submission of seed ${seed} failed with ${failure}`);
     } catch (error) {
-      if (!(error instanceof TypeError)) throw error;
-      failure = error.message;
+      if (!isFetchFailure(error)) throw error;
+      const cause = (error as { cause?: { message?: unknown } }).cause?.message;
+      failure = typeof cause === 'string' ? `${error.message} (${cause})` : error.message;
     }
     if (Date.now() > deadline) throw new DriverError(`submission of seed ${seed} kept failing: ${failure}`);
     await new Promise((resolve) => setTimeout(resolve, Math.min(5000, 200 * attempt)));
@@ -153,7 +209,7 @@ export async function waitUntilSettled(options: {
         else stillPending.push(id);
       } catch (error) {
         // A restarting intake is part of the fault tests; keep polling until the deadline.
-        if (!(error instanceof TypeError) && !(error instanceof DriverError)) throw error;
+        if (!isFetchFailure(error) && !(error instanceof DriverError)) throw error;
         stillPending.push(id);
       }
     });
@@ -174,6 +230,40 @@ export async function waitUntilSettled(options: {
 export function submitToDeliveredMs(view: ApplicationView): number | undefined {
   const delivered = view.timeline?.find((t) => t.type === 'card.delivered');
   return delivered ? Date.parse(delivered.at) - Date.parse(view.submittedAt) : undefined;
+}
+
+/**
+ * The pipeline's hops in order, each named by the event that ends it; a hop's time runs from the previous
+ * event in this list (the submission for the first) to its own event.
+ */
+export const PIPELINE_HOPS = [
+  { stage: 'photo-screening', event: 'photo.accepted' },
+  { stage: 'issuance-data', event: 'issuance-data.generated' },
+  { stage: 'encode-lane', event: 'card.encoded' },
+  { stage: 'pre-delivery', event: 'card.ready-for-dispatch' },
+  { stage: 'delivery', event: 'card.dispatched' },
+] as const;
+
+/**
+ * Milliseconds each hop took for one application, from its timeline; a hop whose event (or an earlier one)
+ * is missing is left out. Photo review by a person would count in photo screening's hop.
+ */
+export function hopDurationsMs(view: ApplicationView): Partial<Record<string, number>> {
+  const at = (type: string) => view.timeline?.find((t) => t.type === type)?.at;
+  const durations: Partial<Record<string, number>> = {};
+  let previous: string | undefined = view.submittedAt;
+  for (const hop of PIPELINE_HOPS) {
+    const reached = at(hop.event);
+    if (previous && reached) durations[hop.stage] = Date.parse(reached) - Date.parse(previous);
+    previous = reached;
+  }
+  return durations;
+}
+
+/** Milliseconds from submission to the card being ready for dispatch (encoded, set up, letters made). */
+export function submitToReadyForDispatchMs(view: ApplicationView): number | undefined {
+  const ready = view.timeline?.find((t) => t.type === 'card.ready-for-dispatch');
+  return ready ? Date.parse(ready.at) - Date.parse(view.submittedAt) : undefined;
 }
 
 export function percentile(sorted: readonly number[], p: number): number {

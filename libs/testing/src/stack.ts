@@ -178,6 +178,8 @@ export class Stack {
           path.join(root, 'dist/apps/virtual-card/src/main.js'),
           ...['--port', String(PORTS[name]), '--vpcd-port', String(feederOf.vpcdPort)],
           ...['--state-dir', path.join(this.runDir, 'cards', name)],
+          // Simulated device time zero: legacy cards' RSA pairs are made ahead, off the APDU path.
+          ...['--rsa-key-reserve', '4'],
         ]
       : [path.join(root, `dist/apps/${laneOf ? 'encode-lane' : name}/src/main.js`)];
     const laneEnv = laneOf

@@ -62,4 +62,11 @@ export { CARD_SERIAL_LENGTH, CARD_STATE_FORMAT, InvalidCardStateError } from './
 export type { ElementaryFileState, KeyObjectState, PinObjectState, VirtualCardState } from './lib/card-state';
 export { MAX_EF_SIZE, UNWRITTEN_BYTE } from './lib/elementary-file';
 export { CLA_INTERINDUSTRY, CLA_PROPRIETARY, INS, VirtualCard } from './lib/virtual-card';
-export type { CardChangeListener, ElementaryFileSummary, VirtualCardSummary } from './lib/virtual-card';
+export type {
+  CardChangeListener,
+  ElementaryFileSummary,
+  VirtualCardOptions,
+  VirtualCardSummary,
+} from './lib/virtual-card';
+export { generateKeyMaterial, RsaKeyReserve } from './lib/key-generation';
+export type { KeyGenerator } from './lib/key-generation';

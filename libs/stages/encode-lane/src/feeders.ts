@@ -1,15 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { Logger } from '@nestjs/common';
 import type { InProcessStation } from '@mnc/pcsc';
-import { VirtualCard } from '@mnc/virtual-card';
+import { VirtualCard, type VirtualCardOptions } from '@mnc/virtual-card';
 import type { CardFeeder } from './card-encoder';
 
 /** Blank virtual cards straight into an in-process station: the embedded mode's encoder. */
 export class InProcessCardHopper implements CardFeeder {
-  constructor(private readonly station: InProcessStation) {}
+  constructor(
+    private readonly station: InProcessStation,
+    private readonly cardOptions: VirtualCardOptions = {},
+  ) {}
 
   async feedBlank(profile: 'legacy-rsa2048' | 'next-gen'): Promise<string> {
-    const card = VirtualCard.blank(profile, randomBytes(8));
+    const card = VirtualCard.blank(profile, randomBytes(8), this.cardOptions);
     this.station.insert(card);
     return card.serial;
   }

@@ -3,6 +3,7 @@ import type { PipelineConfig } from '@mnc/config';
 import { InProcessStation, listPcscReaders, PcscStation } from '@mnc/pcsc';
 import type { BlobStore } from '@mnc/secure-store';
 import { BLOB_STORE, defineStage, PIPELINE_CONFIG } from '@mnc/stage-runtime';
+import { RsaKeyReserve } from '@mnc/virtual-card';
 import { CardAttemptEntity } from './attempt.entity';
 import { BuiltInPrinter } from './card-face/printer';
 import { DeviceTime, TimedStation } from './device-timing';
@@ -42,14 +43,22 @@ export { renderFace, faceSvg, FACE_FONT_FAMILY } from './card-face/face-renderer
 export { BuiltInPrinter, type CardPrinter, type FaceImages, type PrintedFaces } from './card-face/printer';
 export { CARD_PRINTER, DEVICE_TIME, ENCODER_DEVICE, LANE_QUEUE } from './tokens';
 
+const IN_PROCESS_RSA_KEY_RESERVE = 4;
+
 function buildEncoder(config: PipelineConfig, time: DeviceTime): EncoderDevice {
   const timed = (station: InProcessStation | PcscStation) =>
     new TimedStation(station, config.encodeMsPerApdu, time);
   if (config.encoderStation === 'in-process') {
+    // The simulated encoder's chips take no time to make keys (device time is LANE_ENCODE_MS_PER_APDU's):
+    // RSA pairs come from a reserve made in the background, off the event loop.
+    const reserve = new RsaKeyReserve(IN_PROCESS_RSA_KEY_RESERVE);
     return new EncoderDevice(
       () => {
         const station = new InProcessStation();
-        return { station: timed(station), feeder: new InProcessCardHopper(station) };
+        return {
+          station: timed(station),
+          feeder: new InProcessCardHopper(station, { generateKey: reserve.generate }),
+        };
       },
       async () => true,
     );

@@ -4,6 +4,7 @@
 import { ApplicationName, CardProfile, CommandApdu, ResponseApdu, SW } from '@mnc/card-profiles';
 import { KeyObject, PinObject } from './card-objects';
 import { ElementaryFile } from './elementary-file';
+import type { KeyGenerator } from './key-generation';
 import { SecurityState } from './security-state';
 
 /** personalisation: blank card, files may be created and written. operational: issued, contents fixed. */
@@ -39,6 +40,8 @@ export interface CardRuntime {
   selected?: SelectedApplication;
   /** Handlers call this after changing persistent memory, so the holder can save the card. */
   persistentStateChanged(): void;
+  /** Makes a key pair on the card (GENERATE ASYMMETRIC KEY PAIR). */
+  readonly generateKey: KeyGenerator;
 }
 
 export type CommandHandler = (command: CommandApdu, card: CardRuntime) => ResponseApdu;

@@ -8,7 +8,9 @@ import {
   constants,
   createECDH,
   createPrivateKey,
+  generateKeyPair,
   generateKeyPairSync,
+  type KeyObject as NodeKeyObject,
   privateEncrypt,
   randomBytes,
 } from 'node:crypto';
@@ -34,18 +36,24 @@ const CURVES: Readonly<
   },
 };
 
-export function generateKeyMaterial(algorithm: KeyAlgorithm): KeyMaterial {
+/** How a card makes a key pair for GENERATE ASYMMETRIC KEY PAIR. */
+export type KeyGenerator = (algorithm: KeyAlgorithm) => KeyMaterial;
+
+const RSA_PARAMETERS = { modulusLength: 2048, publicExponent: 0x10001 } as const;
+
+function rsaKeyMaterial(privateKey: NodeKeyObject, publicKey: NodeKeyObject): KeyMaterial {
+  const jwk = publicKey.export({ format: 'jwk' });
+  const fromB64 = (text: string | undefined) => new Uint8Array(Buffer.from(text ?? '', 'base64url'));
+  return {
+    privateKey: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' })),
+    publicKey: { algorithm: 'rsa-2048', modulus: fromB64(jwk.n), exponent: fromB64(jwk.e) },
+  };
+}
+
+export const generateKeyMaterial: KeyGenerator = (algorithm) => {
   if (algorithm === 'rsa-2048') {
-    const { privateKey, publicKey } = generateKeyPairSync('rsa', {
-      modulusLength: 2048,
-      publicExponent: 0x10001,
-    });
-    const jwk = publicKey.export({ format: 'jwk' });
-    const fromB64 = (text: string | undefined) => new Uint8Array(Buffer.from(text ?? '', 'base64url'));
-    return {
-      privateKey: new Uint8Array(privateKey.export({ format: 'der', type: 'pkcs8' })),
-      publicKey: { algorithm, modulus: fromB64(jwk.n), exponent: fromB64(jwk.e) },
-    };
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', RSA_PARAMETERS);
+    return rsaKeyMaterial(privateKey, publicKey);
   }
   const curve = CURVES[algorithm];
   const ecdh = createECDH(curve.name);
@@ -54,6 +62,52 @@ export function generateKeyMaterial(algorithm: KeyAlgorithm): KeyMaterial {
     privateKey: leftPad(new Uint8Array(ecdh.getPrivateKey()), curve.size),
     publicKey: { algorithm, point: new Uint8Array(ecdh.getPublicKey(null, 'uncompressed')) },
   };
+};
+
+/**
+ * RSA-2048 key pairs made ahead of need on libuv's thread pool, so GENERATE KEY answers at once: how the
+ * simulator sets a chip's key-generation time (seconds on a real card) to zero. Each pair is handed to one
+ * card only and never leaves the card process; an empty reserve generates inline, like a card. EC keys
+ * are always made on demand (well under a millisecond).
+ */
+export class RsaKeyReserve {
+  private readonly ready: KeyMaterial[] = [];
+  private inFlight = 0;
+  private closed = false;
+
+  constructor(private readonly size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`reserve size must be ≥ 1, not ${size}`);
+    this.refill();
+  }
+
+  /** Pairs ready to hand out now. */
+  get available(): number {
+    return this.ready.length;
+  }
+
+  readonly generate: KeyGenerator = (algorithm) => {
+    if (algorithm !== 'rsa-2048') return generateKeyMaterial(algorithm);
+    const taken = this.ready.shift();
+    this.refill();
+    return taken ?? generateKeyMaterial(algorithm);
+  };
+
+  /** Stops refilling; pairs being made are dropped when they arrive. */
+  close(): void {
+    this.closed = true;
+    this.ready.length = 0;
+  }
+
+  private refill(): void {
+    while (!this.closed && this.ready.length + this.inFlight < this.size) {
+      this.inFlight++;
+      generateKeyPair('rsa', RSA_PARAMETERS, (error, publicKey, privateKey) => {
+        this.inFlight--;
+        // A failure leaves a gap the next take refills; the card then generates inline if it must.
+        if (!error && !this.closed) this.ready.push(rsaKeyMaterial(privateKey, publicKey));
+      });
+    }
+  }
 }
 
 /** PKCS#1 v1.5 type 1 padding and the RSA private operation over a DigestInfo the host built. */

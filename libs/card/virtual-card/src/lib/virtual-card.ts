@@ -46,6 +46,7 @@ import { generateAsymmetricKeyPair, internalAuthenticate, sign } from './command
 import { changeReferenceData, resetRetryCounter, verify } from './commands/reference-data';
 import { select } from './commands/select';
 import { formatFid } from './elementary-file';
+import { generateKeyMaterial, type KeyGenerator } from './key-generation';
 
 export { CLA_INTERINDUSTRY, CLA_PROPRIETARY, INS };
 
@@ -94,6 +95,11 @@ export interface VirtualCardSummary {
 
 export type CardChangeListener = (card: VirtualCard) => void;
 
+export interface VirtualCardOptions {
+  /** How GENERATE KEY makes pairs; by default on demand, like a chip (an RsaKeyReserve makes it instant). */
+  readonly generateKey?: KeyGenerator;
+}
+
 export class VirtualCard {
   private selected: SelectedApplication | undefined;
   /** Response bytes not yet fetched with GET RESPONSE; any other command discards them. */
@@ -101,18 +107,21 @@ export class VirtualCard {
   private readonly changeListeners = new Set<CardChangeListener>();
   private readonly supported: ReadonlySet<string>;
 
-  private constructor(private readonly memory: CardMemory) {
+  private constructor(
+    private readonly memory: CardMemory,
+    private readonly generateKey: KeyGenerator,
+  ) {
     this.supported = new Set(cardProfile(memory.profile).commands);
   }
 
   /** A new card as it leaves the card manufacturer: every AP of the profile, no files, personalisation state. */
-  static blank(profile: CardProfile, serial: Uint8Array): VirtualCard {
-    return new VirtualCard(blankMemory(profile, serial));
+  static blank(profile: CardProfile, serial: Uint8Array, options: VirtualCardOptions = {}): VirtualCard {
+    return new VirtualCard(blankMemory(profile, serial), options.generateKey ?? generateKeyMaterial);
   }
 
   /** Rebuilds a card from `toState()` output, validating it (InvalidCardStateError); volatile state starts empty. */
-  static fromState(state: unknown): VirtualCard {
-    return new VirtualCard(stateToMemory(state));
+  static fromState(state: unknown, options: VirtualCardOptions = {}): VirtualCard {
+    return new VirtualCard(stateToMemory(state), options.generateKey ?? generateKeyMaterial);
   }
 
   /** Upper-case hex of the serial number GET DATA returns. */
@@ -242,7 +251,12 @@ export class VirtualCard {
     const notify = () => {
       for (const listener of this.changeListeners) listener(this);
     };
-    return { memory: this.memory, selected: this.selected, persistentStateChanged: notify };
+    return {
+      memory: this.memory,
+      selected: this.selected,
+      persistentStateChanged: notify,
+      generateKey: this.generateKey,
+    };
   }
 }
 

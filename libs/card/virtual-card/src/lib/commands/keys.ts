@@ -13,7 +13,7 @@ import {
   success,
 } from '../card-runtime';
 import { KeyMaterial, KeyObject } from '../card-objects';
-import { ecdsaSignDigest, generateKeyMaterial, isRsa, rsaSignDigestInfo } from '../key-generation';
+import { ecdsaSignDigest, isRsa, rsaSignDigestInfo } from '../key-generation';
 
 /** RSA-2048: PKCS#1 v1.5 type 1 padding needs at least 11 bytes of the 256. */
 const MAX_DIGEST_INFO = 256 - 11;
@@ -25,7 +25,7 @@ export const generateAsymmetricKeyPair: CommandHandler = (command, card) => {
   const { key } = referencedKey(command.p2, card);
   if (command.p1 === KEY_PAIR_P1.GENERATE) {
     if (card.memory.lifeCycle !== 'personalisation') refuse(SW.CONDITIONS_OF_USE_NOT_SATISFIED);
-    key.material = generateKeyMaterial(key.definition.algorithm);
+    key.material = card.generateKey(key.definition.algorithm);
     card.persistentStateChanged();
   }
   if (key.material === undefined) refuse(SW.REFERENCED_DATA_NOT_FOUND);
