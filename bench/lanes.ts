@@ -31,8 +31,17 @@ export interface LaneBenchFigures {
   readonly encodeMsPerApdu: number;
   /** Wall time per card in the backlog run, device time included: one card cycle. */
   readonly cardCycleMs: number;
-  /** The same minus the simulated printer and encoder time: what the software costs per card. */
+  /**
+   * The same minus the simulated printer and encoder time as waited (DeviceTime.waitedMs): what the
+   * software costs per card.
+   */
   readonly softwareMsPerCard: number;
+  /**
+   * Of the simulated waits, the time past their nominal length that is only the timers' 1 ms rounding
+   * (DeviceTime.waitedMs minus simulatedMs), per card; before it was counted as device time it was part of
+   * softwareMsPerCard.
+   */
+  readonly timerRoundingMsPerCard: number;
   /** CPU time of this process per card over the backlog run (lane, queue client, database client). */
   readonly cpuMsPerCard: number;
   /** Busy time over available time from resuming the backlog until its last card (target ≥ 0.95). */
@@ -210,6 +219,7 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
     }
 
     const deviceBefore = deviceTime.simulatedMs;
+    const waitedBefore = deviceTime.waitedMs;
     const busyBefore = lane.view().figures;
     const resumed = Date.now();
     const cpuBefore = process.cpuUsage();
@@ -248,6 +258,7 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
       if (dispatched !== undefined) dispatchDelays.push(Math.round(dispatched - injection.at));
     }
     const deviceMs = deviceTime.simulatedMs - deviceBefore;
+    const waitedMs = deviceTime.waitedMs - waitedBefore;
     const queue = running.app.get<BullmqLaneQueue>(LANE_QUEUE, { strict: false });
     await queue.obliterate();
     const cycle = elapsed / total;
@@ -257,7 +268,8 @@ export async function lanesBench(options: BenchOptions = {}): Promise<LaneBenchF
       printSeconds,
       encodeMsPerApdu,
       cardCycleMs: Math.round(cycle * 10) / 10,
-      softwareMsPerCard: Math.round(((elapsed - deviceMs) / total) * 10) / 10,
+      softwareMsPerCard: Math.round(((elapsed - waitedMs) / total) * 10) / 10,
+      timerRoundingMsPerCard: Math.round(((waitedMs - deviceMs) / total) * 10) / 10,
       cpuMsPerCard: Math.round((cpu.user + cpu.system) / 100 / total) / 10,
       utilisation: Math.round(figuresAtEnd.utilisation * 1000) / 1000,
       cardsPerHour: Math.round((total * 3_600_000) / elapsed),
@@ -284,15 +296,15 @@ export function lanesSection(): BenchSection {
       return {
         figures: f,
         markdown: [
-          '| cards | print s | encode ms/APDU | card cycle ms | software ms/card | CPU ms/card | utilisation | cards/hour | express wait ms (max) |',
-          '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-          `| ${f.cards} | ${f.printSeconds} | ${f.encodeMsPerApdu} | ${f.cardCycleMs} | ${f.softwareMsPerCard} | ${f.cpuMsPerCard} | ${(f.utilisation * 100).toFixed(1)} % | ${f.cardsPerHour} | ${f.expressWaitMs.join(', ')} (${f.expressWaitMaxMs}) |`,
+          '| cards | print s | encode ms/APDU | card cycle ms | software ms/card | timer rounding ms/card | CPU ms/card | utilisation | cards/hour | express wait ms (max) |',
+          '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+          `| ${f.cards} | ${f.printSeconds} | ${f.encodeMsPerApdu} | ${f.cardCycleMs} | ${f.softwareMsPerCard} | ${f.timerRoundingMsPerCard} | ${f.cpuMsPerCard} | ${(f.utilisation * 100).toFixed(1)} % | ${f.cardsPerHour} | ${f.expressWaitMs.join(', ')} (${f.expressWaitMaxMs}) |`,
           '',
           `Mean per step (ms; print and encode include device time): ${Object.entries(f.stepMeanMs)
             .map(([step, ms]) => `${step} ${ms}`)
             .join(', ')}.`,
           '',
-          'One lane, BullMQ on Redis, real Postgres, in-process virtual encoder with simulated device time. Targets: software ≤ 20 ms per card, utilisation ≥ 95 %, express wait ≤ one card cycle.',
+          'One lane, BullMQ on Redis, real Postgres, in-process virtual encoder with simulated device time. Software is the card cycle minus the device waits as waited, each allowed 1 ms of timer rounding past its nominal length (the timer rounding column; the figure before that correction is software plus rounding). The CA answering the lane runs in this process too, so its work counts in both software and CPU. Targets: software ≤ 20 ms per card, utilisation ≥ 95 %, express wait ≤ one card cycle.',
         ],
         chart: [{ label: 'lane software ms/card', value: f.softwareMsPerCard }],
       };

@@ -3,7 +3,7 @@
 # Everything the scripts create lives in infra/.cache (downloads) and infra/.run (pids, logs, data); both
 # are gitignored.
 
-INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+INFRA_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 REPO_DIR=$(dirname "$INFRA_DIR")
 CACHE_DIR=$INFRA_DIR/.cache
 RUN_DIR=$INFRA_DIR/.run

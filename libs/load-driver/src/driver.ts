@@ -196,9 +196,12 @@ export async function waitUntilSettled(options: {
   readonly pollIntervalMs?: number;
   readonly onProgress?: (settled: number) => void;
   readonly apiKey?: string;
+  /** Gives up earlier when no application has settled for this long (a stalled pipeline). */
+  readonly stallTimeoutMs?: number;
 }): Promise<Map<string, ApplicationView>> {
   const settled = new Map<string, ApplicationView>();
   const deadline = Date.now() + options.timeoutMs;
+  let lastProgress = Date.now();
   let pending = [...options.ids];
   while (pending.length > 0) {
     const stillPending: string[] = [];
@@ -213,12 +216,18 @@ export async function waitUntilSettled(options: {
         stillPending.push(id);
       }
     });
+    if (stillPending.length < pending.length) lastProgress = Date.now();
     pending = stillPending;
     options.onProgress?.(settled.size);
     if (pending.length === 0) break;
     if (Date.now() > deadline) {
       throw new DriverError(
         `${pending.length} of ${options.ids.length} applications had not settled in time`,
+      );
+    }
+    if (options.stallTimeoutMs !== undefined && Date.now() - lastProgress > options.stallTimeoutMs) {
+      throw new DriverError(
+        `${pending.length} of ${options.ids.length} applications pending and none settled for ${Math.round(options.stallTimeoutMs / 1000)} s`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));

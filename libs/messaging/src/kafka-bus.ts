@@ -166,7 +166,9 @@ export class KafkaBus implements MessageBus {
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: this.options.sessionTimeoutMs ?? 30000,
+      // A member that died without leaving holds its partitions until this runs out; 10 s (three missed
+      // heartbeats) lets a restarted stage resume sooner than kafkajs' 30 s, and no handler blocks that long.
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 3000,
       maxWaitTimeInMs: 100,
       allowAutoTopicCreation: false,

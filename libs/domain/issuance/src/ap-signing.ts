@@ -1,4 +1,4 @@
-import { createPublicKey, verify as verifySignature, X509Certificate } from 'node:crypto';
+import { type KeyObject, verify as verifySignature, X509Certificate } from 'node:crypto';
 import type { CardProfile } from './card-profile';
 
 /** The card applications whose data objects carry a signature. */
@@ -64,15 +64,40 @@ export function algorithmsFor(profile: CardProfile): readonly ApSignatureAlgorit
     : ['ecdsa-with-SHA256', 'ecdsa-with-SHA384'];
 }
 
-/** SubjectPublicKeyInfo (DER) of a certificate: what the visual AP stores as its public key. */
-export function subjectPublicKeyInfo(certificateDer: Buffer): Buffer {
+interface ParsedCertificate {
+  /** SubjectPublicKeyInfo (DER). */
+  readonly spki: Buffer;
+  readonly key: KeyObject;
+}
+
+/**
+ * Signer certificates already parsed, by their DER: a signer keeps one certificate per profile for months,
+ * and parsing X.509 costs several times the signature check. Bounded, so rotations cannot grow it.
+ */
+const parsedCertificates = new Map<string, ParsedCertificate>();
+const PARSED_CERTIFICATES_KEPT = 32;
+
+function parsedCertificate(certificateDer: Buffer): ParsedCertificate {
+  const id = certificateDer.toString('base64');
+  const known = parsedCertificates.get(id);
+  if (known) return known;
+  let parsed: ParsedCertificate;
   try {
-    return new X509Certificate(certificateDer).publicKey.export({ type: 'spki', format: 'der' });
+    const key = new X509Certificate(certificateDer).publicKey;
+    parsed = { spki: key.export({ type: 'spki', format: 'der' }), key };
   } catch (error) {
     throw new ApSignatureError('BAD_CERTIFICATE', 'the signer certificate is not a DER X.509 certificate', {
       cause: error,
     });
   }
+  if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.clear();
+  parsedCertificates.set(id, parsed);
+  return parsed;
+}
+
+/** SubjectPublicKeyInfo (DER) of a certificate: what the visual AP stores as its public key. */
+export function subjectPublicKeyInfo(certificateDer: Buffer): Buffer {
+  return Buffer.from(parsedCertificate(certificateDer).spki);
 }
 
 /** Verifies an AP data signature against a certificate's key, as a reader (or the lane's read-back) does. */
@@ -82,9 +107,8 @@ export function verifyApSignature(
   algorithm: ApSignatureAlgorithm,
   certificateDer: Buffer,
 ): boolean {
-  const key = createPublicKey({ key: subjectPublicKeyInfo(certificateDer), format: 'der', type: 'spki' });
-  const keyType = key.asymmetricKeyType;
-  if ((algorithm === 'sha256WithRSAEncryption') !== (keyType === 'rsa')) return false;
+  const { key } = parsedCertificate(certificateDer);
+  if ((algorithm === 'sha256WithRSAEncryption') !== (key.asymmetricKeyType === 'rsa')) return false;
   return verifySignature(DIGEST[algorithm], data, key, signature);
 }
 

@@ -210,6 +210,37 @@ describe('signing through the port', () => {
     });
   });
 
+  it('checks each signature against the key of its own certificate, whichever it saw before', async () => {
+    const other = await SoftwareApDataSigner.create('Another software AP data signer');
+    const bytes = Buffer.from('signed bytes');
+    for (const profile of CARD_PROFILES) {
+      const mine = await signer.sign(bytes, profile, 'text', CARD);
+      const theirs = await other.sign(bytes, profile, 'text', CARD);
+      for (let round = 0; round < 2; round += 1) {
+        expect(verifyApSignature(bytes, mine.signature, mine.algorithm, mine.signerCertificate)).toBe(true);
+        expect(verifyApSignature(bytes, theirs.signature, theirs.algorithm, theirs.signerCertificate)).toBe(
+          true,
+        );
+        expect(verifyApSignature(bytes, mine.signature, mine.algorithm, theirs.signerCertificate)).toBe(
+          false,
+        );
+      }
+    }
+  });
+
+  it('refuses a signer certificate that is not X.509, every time', async () => {
+    const garbled: ApDataSigner = {
+      sign: async (bytes, profile, application, card) => ({
+        ...(await signer.sign(bytes, profile, application, card)),
+        signerCertificate: Buffer.from('not a certificate'),
+      }),
+    };
+    for (let round = 0; round < 2; round += 1)
+      await expect(buildChipData('next-gen', FACTS, IMAGES, garbled, CARD)).rejects.toMatchObject({
+        code: 'BAD_CERTIFICATE',
+      });
+  });
+
   it('refuses facts the files cannot hold', async () => {
     await expect(
       buildChipData('next-gen', { ...FACTS, myNumber: '12345' }, IMAGES, signer, CARD),

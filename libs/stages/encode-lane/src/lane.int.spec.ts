@@ -18,6 +18,7 @@ import {
   Topics,
   type EventEnvelope,
   type PayloadOf,
+  type PersonalisationBundle,
 } from '@mnc/contracts';
 import { listPcscReaders, VpcdConnection } from '@mnc/pcsc';
 import { EnvelopeCipher, FileBlobStore } from '@mnc/secure-store';
@@ -34,6 +35,7 @@ import {
   uniqueName,
 } from '@mnc/testing';
 import { VirtualCard } from '@mnc/virtual-card';
+import { BuiltInPrinter } from './card-face/printer';
 import type { EncoderDevice } from './encoder-device';
 import { encodeLaneStage } from './index';
 import {
@@ -123,6 +125,8 @@ let pipeline: RunningPipeline;
 let config: PipelineConfig;
 let seed = 0;
 const announced: EventEnvelope<'card.encoded'>[] = [];
+/** What each submitted card's faces are made from. */
+const faceSources = new Map<string, { bundle: PersonalisationBundle; photo: Buffer }>();
 
 async function submitCard(route: 'normal' | 'express' = 'normal'): Promise<string> {
   const applicationId = randomUUID();
@@ -140,6 +144,7 @@ async function submitCard(route: 'normal' | 'express' = 'normal'): Promise<strin
     cardNumber,
     signer: caApDataSigner(ca.ca, { applicationId, cardNumber }),
   });
+  faceSources.set(applicationId, { bundle, photo: portrait.bytes });
   // Sealed with the personalisation key, as issuance-data seals it.
   const sealed = sealBundleFixture(bundle, new EnvelopeCipher({ current: config.personalisationKey }));
   const bundleRef = await blobs.put(sealed, {
@@ -371,6 +376,38 @@ describe('the lane on pcscd and Redis', () => {
       expect(await (await api('/lane-it')).json()).toMatchObject({ state: 'paused' }),
     );
     expect(await (await api('/lane-it/resume', 'POST')).json()).toMatchObject({ state: 'running' });
+  });
+
+  it("given a backlog and an express card jumping it, then each card's printed faces are its own", async () => {
+    // The lane makes the next card's faces while one is in the devices: they must never land on another card.
+    await api('/lane-it/pause', 'POST');
+    const ids = [await submitCard(), await submitCard(), await submitCard()];
+    await expectEventually(async () => {
+      const { pool } = (await (await api('')).json()) as { pool: { queue: { waiting: { normal: number } } } };
+      expect(pool.queue.waiting.normal).toBe(3);
+    });
+    await api('/lane-it/resume', 'POST');
+    await expectEventually(async () => expect((await attemptsOf(ids)).length).toBeGreaterThan(0));
+    ids.push(await submitCard('express'));
+    await expectOneGoodCardEach(ids);
+    const printer = new BuiltInPrinter({
+      blobs,
+      placement: { sex: config.cardFaceSexPlacement, myNumber: config.cardFaceMyNumberPlacement },
+      deviceDelay: async () => undefined,
+      printSeconds: 0,
+    });
+    for (const id of ids) {
+      const { bundle, photo } = faceSources.get(id)!;
+      const expected = await printer.render(bundle, photo);
+      const { attempts } = (await (await api(`/applications/${id}/attempts`)).json()) as {
+        attempts: { status: string; faces: { front: string; back: string } }[];
+      };
+      const encoded = attempts.find((a) => a.status === 'encoded')!;
+      const printed = async (path: string) =>
+        Buffer.from(await (await fetch(`${pipeline.url}${path}`)).arrayBuffer());
+      expect((await printed(encoded.faces.front)).equals(expected.front)).toBe(true);
+      expect((await printed(encoded.faces.back)).equals(expected.back)).toBe(true);
+    }
   });
 
   it('given a crash between the consumer commit and the enqueue, then the sweep queues the job', async () => {

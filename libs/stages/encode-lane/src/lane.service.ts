@@ -5,7 +5,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { PipelineConfig } from '@mnc/config';
 import type { CertificateAuthority } from '@mnc/pki-client';
-import { openPersonalisationBundle, type BundleCipher } from '@mnc/contracts';
+import { openPersonalisationBundle, type BundleCipher, type PersonalisationBundle } from '@mnc/contracts';
 import { StationError } from '@mnc/pcsc';
 import type { BlobStore } from '@mnc/secure-store';
 import {
@@ -20,10 +20,10 @@ import {
   type StageWorker,
 } from '@mnc/stage-runtime';
 import { CardAttemptEntity } from './attempt.entity';
-import type { CardPrinter } from './card-face/printer';
+import type { CardPrinter, FaceImages } from './card-face/printer';
 import type { EncoderDevice } from './encoder-device';
 import { dispatchAfterCommit, LaneDispatcher } from './lane-dispatcher';
-import { LaneJobEntity } from './lane-job.entity';
+import { LaneJobEntity, type LaneOrder } from './lane-job.entity';
 import { LaneMetrics, type LaneStep } from './lane-metrics';
 import { LaneStats, type CardOutcome, type LaneFigures } from './lane-stats';
 import {
@@ -106,6 +106,30 @@ function readerGone(error: unknown): boolean {
   return code === 'READER_UNAVAILABLE' || code === 'CHANNEL_CLOSED';
 }
 
+/** The guard's one query: the job, this attempt's card if any, and whether the application has its card. */
+interface GuardRow {
+  readonly application_id: string;
+  readonly attempt: number;
+  readonly priority: LaneJobEntity['priority'];
+  readonly order: LaneOrder;
+  readonly status: LaneJobEntity['status'];
+  readonly traceparent: string | null;
+  readonly created_at: Date;
+  readonly dispatched_at: Date | null;
+  readonly attempt_id: string | null;
+  readonly attempt_status: CardAttemptEntity['status'] | null;
+  readonly has_card: boolean;
+}
+
+/** What a card needs before a blank is taken, all software: made ahead for the next job when it can be. */
+interface PreparedCard {
+  readonly order: LaneOrder;
+  readonly bundle: PersonalisationBundle;
+  readonly faces: FaceImages;
+}
+
+type StepTimer = <T>(name: LaneStep, work: () => Promise<T>) => Promise<T>;
+
 const UNIQUE_VIOLATION = '23505';
 const isUniqueViolation = (error: unknown) =>
   (error as { driverError?: { code?: string }; code?: string })?.driverError?.code === UNIQUE_VIOLATION ||
@@ -129,6 +153,8 @@ export class LaneService implements StageWorker {
   private current: { applicationId: string; cardId: string; attempt: number; since: Date } | undefined;
   private recovery: NodeJS.Timeout | undefined;
   private unregisterMetrics: (() => void) | undefined;
+  /** The next job's card, being made while this one is in the devices (see prepareNext). */
+  private ahead: { job?: LaneJobRef; made: Promise<PreparedCard | undefined> } | undefined;
 
   constructor(
     @Inject(DATA_SOURCE) private readonly dataSource: DataSource,
@@ -175,6 +201,7 @@ export class LaneService implements StageWorker {
   async stop(): Promise<void> {
     clearInterval(this.recovery);
     this.laneState = 'stopped';
+    this.ahead = undefined;
     await this.consumer?.close();
     this.unregisterMetrics?.();
   }
@@ -253,6 +280,7 @@ export class LaneService implements StageWorker {
 
   private enterPaused(): void {
     this.laneState = 'paused';
+    this.ahead = undefined; // no opened bundle kept while nobody knows when the lane goes on
     this.stats.unavailableFrom(Date.now());
   }
 
@@ -290,32 +318,16 @@ export class LaneService implements StageWorker {
    * of a physical card, if one was used.
    */
   private async processJob(job: LaneJobRef): Promise<CardOutcome | undefined> {
-    const step = <T>(name: LaneStep, work: () => Promise<T>) => this.metrics.step(this.lane, name, work);
-    const [row, existing] = await step('guard', () =>
-      Promise.all([
-        this.dataSource.manager.findOneBy(LaneJobEntity, {
-          applicationId: job.applicationId,
-          attempt: job.attempt,
-        }),
-        this.dataSource.manager.findOneBy(CardAttemptEntity, {
-          applicationId: job.applicationId,
-          attempt: job.attempt,
-        }),
-      ]),
-    );
-    if (!row || row.status === 'done' || row.status === 'gave-up') return undefined;
+    const step: StepTimer = (name, work) => this.metrics.step(this.lane, name, work);
+    const guard = await step('guard', () => this.guard(job));
+    if (!guard) return undefined;
+    const { row, attempt: existing } = guard;
     if (existing?.status === 'encoding') {
       // This attempt's lane died mid-card: that card is spoiled, never finished later.
       await this.spoil(row, existing.id, 'interrupted');
       return 'spoiled';
     }
-    const live =
-      existing ??
-      (await this.dataSource.manager.findOneBy(CardAttemptEntity, {
-        applicationId: job.applicationId,
-        status: 'encoded',
-      }));
-    if (live) {
+    if (existing || guard.applicationHasCard) {
       // This attempt already finished, or the application has its card: nothing left to do.
       await this.dataSource.manager.update(
         LaneJobEntity,
@@ -326,15 +338,7 @@ export class LaneService implements StageWorker {
     }
 
     // Software work before a blank is taken: if it fails, the job is retried and no card is used.
-    const { bundle, photo } = await step('load', async () => {
-      const opened = openPersonalisationBundle(
-        await this.blobs.get(row.order.bundle),
-        this.personalisation,
-        row.order.cardId,
-      );
-      return { bundle: opened, photo: await this.blobs.get(opened.photo) };
-    });
-    const faces = await step('render', () => this.printer.render(bundle, photo));
+    const { bundle, faces } = (await this.preparedAhead(row, step)) ?? (await this.prepare(row, step));
     // A bundle the card cannot take (a missing file, a malformed PIN) fails here, before a blank is used.
     const input = personalisationInputFromBundle(bundle, { applicationId: row.applicationId });
     const trust = await step('load', () => this.qaTrust());
@@ -342,19 +346,11 @@ export class LaneService implements StageWorker {
     const attemptId = randomUUID();
     const started = new Date();
     try {
-      await this.dataSource.manager.insert(CardAttemptEntity, {
-        id: attemptId,
-        applicationId: row.applicationId,
-        cardId: row.order.cardId,
-        attempt: row.attempt,
-        lane: this.lane,
-        status: 'encoding',
-        chipSerial: null,
-        spoilReason: null,
-        faces: null,
-        startedAt: started,
-        finishedAt: null,
-      });
+      await this.dataSource.query(
+        `INSERT INTO encode_lane.card_attempts (id, application_id, card_id, attempt, lane, status, started_at)
+         VALUES ($1, $2, $3, $4, $5, 'encoding', $6)`,
+        [attemptId, row.applicationId, row.order.cardId, row.attempt, this.lane, started],
+      );
     } catch (error) {
       if (isUniqueViolation(error)) return undefined; // another lane holds this attempt
       throw error;
@@ -366,10 +362,13 @@ export class LaneService implements StageWorker {
       attempt: row.attempt,
       since: started,
     };
-    await step('print', async () => {
-      const printed = await this.printer.print(faces);
-      await this.dataSource.manager.update(CardAttemptEntity, { id: attemptId }, { faces: printed });
-    });
+    // The devices keep the lane waiting from here on: the next job's faces are made meanwhile.
+    this.prepareNext(row);
+    await step('print', () =>
+      this.printer.print(faces, async (printed) => {
+        await this.dataSource.manager.update(CardAttemptEntity, { id: attemptId }, { faces: printed });
+      }),
+    );
     let chipSerial: string;
     try {
       ({ chipSerial } = await step('encode', () => this.encodeAndCheck(input, attemptId, trust)));
@@ -381,6 +380,110 @@ export class LaneService implements StageWorker {
     return step('record', () => this.recordEncoded(row, attemptId, chipSerial));
   }
 
+  /**
+   * The job's row, this attempt's card (if one was started) and whether the application already has an
+   * encoded card, in one round trip. Undefined when the job has nothing left to do.
+   */
+  private async guard(job: LaneJobRef): Promise<
+    | {
+        readonly row: LaneJobEntity;
+        readonly attempt?: { readonly id: string; readonly status: CardAttemptEntity['status'] };
+        readonly applicationHasCard: boolean;
+      }
+    | undefined
+  > {
+    const rows = (await this.dataSource.query(
+      `SELECT j.application_id, j.attempt, j.priority, j."order", j.status, j.traceparent, j.created_at,
+              j.dispatched_at, a.id AS attempt_id, a.status AS attempt_status,
+              EXISTS (SELECT 1 FROM encode_lane.card_attempts l
+                       WHERE l.application_id = j.application_id AND l.status = 'encoded') AS has_card
+         FROM encode_lane.lane_jobs j
+         LEFT JOIN encode_lane.card_attempts a ON a.application_id = j.application_id AND a.attempt = j.attempt
+        WHERE j.application_id = $1 AND j.attempt = $2`,
+      [job.applicationId, job.attempt],
+    )) as GuardRow[];
+    const found = rows[0];
+    if (!found || found.status === 'done' || found.status === 'gave-up') return undefined;
+    const row: LaneJobEntity = {
+      applicationId: found.application_id,
+      attempt: found.attempt,
+      priority: found.priority,
+      order: found.order,
+      status: found.status,
+      traceparent: found.traceparent,
+      createdAt: found.created_at,
+      dispatchedAt: found.dispatched_at,
+    };
+    return {
+      row,
+      ...(found.attempt_id !== null && found.attempt_status !== null
+        ? { attempt: { id: found.attempt_id, status: found.attempt_status } }
+        : {}),
+      applicationHasCard: found.has_card,
+    };
+  }
+
+  /** The sealed bundle opened for this card, and the applicant's photo. */
+  private async load(order: LaneOrder): Promise<{ bundle: PersonalisationBundle; photo: Buffer }> {
+    const bundle = openPersonalisationBundle(
+      await this.blobs.get(order.bundle),
+      this.personalisation,
+      order.cardId,
+    );
+    return { bundle, photo: await this.blobs.get(bundle.photo) };
+  }
+
+  /** Loads and renders this job's card now (nothing was made ahead for it). */
+  private async prepare(row: LaneJobEntity, step: StepTimer): Promise<PreparedCard> {
+    const { bundle, photo } = await step('load', () => this.load(row.order));
+    const faces = await step('render', () => this.printer.render(bundle, photo));
+    return { order: row.order, bundle, faces };
+  }
+
+  /**
+   * Loads and renders the job the queue would hand this lane next, while the current card is in the
+   * devices. Software only and nothing stored: if another job comes instead, or anything fails, the lane
+   * does the work again when it takes the job.
+   */
+  private prepareNext(current: LaneJobEntity): void {
+    if (this.laneState !== 'running' && this.laneState !== 'draining') return;
+    const ahead: NonNullable<LaneService['ahead']> = {
+      made: this.queue.next().then(async (job) => {
+        if (
+          job === undefined ||
+          (job.applicationId === current.applicationId && job.attempt === current.attempt)
+        )
+          return undefined;
+        ahead.job = job;
+        const rows = (await this.dataSource.query(
+          'SELECT "order" FROM encode_lane.lane_jobs WHERE application_id = $1 AND attempt = $2',
+          [job.applicationId, job.attempt],
+        )) as { order: LaneOrder }[];
+        const order = rows[0]?.order;
+        if (order === undefined) return undefined;
+        const { bundle, photo } = await this.load(order);
+        return { order, bundle, faces: await this.printer.render(bundle, photo) };
+      }),
+    };
+    ahead.made.catch(() => undefined); // a failure is the lane's to meet again, not an unhandled rejection
+    this.ahead = ahead;
+  }
+
+  /**
+   * What {@link prepareNext} made for this job, if it was this job and it worked; waits for the rendering
+   * if need be, never for the queue (a job it had not named by now is made again).
+   */
+  private async preparedAhead(row: LaneJobEntity, step: StepTimer): Promise<PreparedCard | undefined> {
+    const ahead = this.ahead;
+    this.ahead = undefined;
+    if (ahead?.job?.applicationId !== row.applicationId || ahead.job.attempt !== row.attempt)
+      return undefined;
+    const made = await step('render', () => ahead.made.catch(() => undefined));
+    // The order is fixed when the job is written; compared anyway, as the lane's guard read it.
+    if (made === undefined || JSON.stringify(made.order) !== JSON.stringify(row.order)) return undefined;
+    return made;
+  }
+
   private async recordEncoded(
     row: LaneJobEntity,
     attemptId: string,
@@ -389,21 +492,17 @@ export class LaneService implements StageWorker {
     const finishedAt = new Date();
     try {
       const announced = await this.dataSource.transaction(async (manager) => {
-        const live = await manager.findOneBy(CardAttemptEntity, {
-          applicationId: row.applicationId,
-          status: 'encoded',
-        });
+        // One statement: is a card of this application live already, and if not, this one is, and its job done.
+        const [{ live }] = (await manager.query(
+          `WITH live AS (SELECT 1 FROM encode_lane.card_attempts WHERE application_id = $1 AND status = 'encoded'),
+                encoded AS (UPDATE encode_lane.card_attempts SET status = 'encoded', chip_serial = $3, finished_at = $4
+                             WHERE id = $2 AND status = 'encoding' AND NOT EXISTS (SELECT 1 FROM live)),
+                done AS (UPDATE encode_lane.lane_jobs SET status = 'done'
+                          WHERE application_id = $1 AND attempt = $5 AND NOT EXISTS (SELECT 1 FROM live))
+           SELECT EXISTS (SELECT 1 FROM live) AS live`,
+          [row.applicationId, attemptId, chipSerial, finishedAt, row.attempt],
+        )) as { live: boolean }[];
         if (live) return false;
-        await manager.update(
-          CardAttemptEntity,
-          { id: attemptId, status: 'encoding' },
-          { status: 'encoded', chipSerial, finishedAt },
-        );
-        await manager.update(
-          LaneJobEntity,
-          { applicationId: row.applicationId, attempt: row.attempt },
-          { status: 'done' },
-        );
         await this.publisher.emit(
           manager,
           'card.encoded',

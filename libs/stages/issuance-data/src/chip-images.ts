@@ -1,4 +1,4 @@
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import type { ApplicantRecord } from '@mnc/contracts';
 import { addressLine, type CardProfile, type ChipImages } from '@mnc/domain-issuance';
 
@@ -49,8 +49,8 @@ function estimatedWidth(line: Line): number {
   return Math.ceil(ems * line.size);
 }
 
-/** Draws the lines on white; the image widens beyond `minWidth` rather than clip a long name or address. */
-async function textImage(lines: readonly Line[], minWidth: number): Promise<Buffer> {
+/** The SVG of a text image: the lines in black on white; wider than `minWidth` rather than clip a long line. */
+export function textSvg(lines: readonly Line[], minWidth: number): Buffer {
   const padding = 8;
   const width = Math.max(minWidth, ...lines.map((line) => estimatedWidth(line) + 2 * padding));
   let y = padding;
@@ -61,14 +61,52 @@ async function textImage(lines: readonly Line[], minWidth: number): Promise<Buff
     return element;
   });
   const height = y + padding;
-  const svg =
+  return Buffer.from(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
-    `<rect width="100%" height="100%" fill="#ffffff"/>` +
-    `<g font-family="${CHIP_FONT_FAMILY}" fill="#000000">${texts.join('')}</g></svg>`;
-  return sharp(Buffer.from(svg), { density: 72 })
-    .greyscale()
-    .png({ palette: true, colours: 4, compressionLevel: 9 })
-    .toBuffer();
+      `<rect width="100%" height="100%" fill="#ffffff"/>` +
+      `<g font-family="${CHIP_FONT_FAMILY}" fill="#000000">${texts.join('')}</g></svg>`,
+  );
+}
+
+let textDrawnGrey: Promise<boolean> | undefined;
+
+/**
+ * Whether one channel of a rendered text image is exactly its greyscale: true when librsvg antialiases
+ * in grey (every pixel R = G = B, opaque) and libvips maps grey sRGB to the same B_W value. The greyscale
+ * conversion goes through float scRGB and was half the cost of a text image; copying a channel is free.
+ * Checked once per process, on a probe drawn like the real images and on every grey level, because a
+ * fontconfig set up for subpixel (coloured) antialiasing or another libvips could break either part.
+ */
+function textDrawnInGrey(): Promise<boolean> {
+  textDrawnGrey ??= (async () => {
+    const probe = textSvg(
+      [14, 16, 20, 28].map((size) => ({ text: 'ヤマダ　山田［佐藤］花子 通称 YAMADA 0123 4567', size })),
+      96,
+    );
+    const drawn = await sharp(probe, { density: 72 }).raw().toBuffer({ resolveWithObject: true });
+    if (drawn.info.channels !== 4) return false;
+    const { data } = drawn;
+    let inked = false;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[i + 1] || data[i] !== data[i + 2] || data[i + 3] !== 255) return false;
+      if (data[i] !== 255) inked = true;
+    }
+    const levels = Buffer.alloc(256 * 4, 255);
+    for (let v = 0; v < 256; v += 1) levels.fill(v, 4 * v, 4 * v + 3);
+    const grey = await sharp(levels, { raw: { width: 256, height: 1, channels: 4 } })
+      .greyscale()
+      .raw()
+      .toBuffer();
+    return inked && grey.length === 256 && grey.every((value, v) => value === v);
+  })().catch(() => false);
+  return textDrawnGrey;
+}
+
+/** A text image: 4-level palette PNG of the lines, greyscale. */
+export async function textImage(lines: readonly Line[], minWidth: number): Promise<Buffer> {
+  const drawn = sharp(textSvg(lines, minWidth), { density: 72 });
+  const grey = (await textDrawnInGrey()) ? drawn.extractChannel(0) : drawn.greyscale();
+  return grey.png({ palette: true, colours: 4, compressionLevel: 9 }).toBuffer();
 }
 
 /** Splits text into lines of at most `perLine` code points (addresses have no spaces to break at). */
@@ -96,30 +134,42 @@ export function nameLines(applicant: ApplicantRecord, profile: CardProfile): Lin
   return lines;
 }
 
-/** Resizes the accepted photo to the profile's chip image, lowering JPEG quality until it fits the limit. */
+/**
+ * Resizes the accepted photo to the profile's chip image, lowering JPEG quality until it fits the limit. The
+ * photo is decoded and resized once and each quality tried encodes those pixels: a sharp clone per try would
+ * decode and resize the photo again every time.
+ */
 export async function chipFaceImage(photo: Buffer, profile: CardProfile): Promise<Buffer> {
   const spec = FACE_IMAGE[profile];
   let resized: ReturnType<typeof sharp>;
+  let pixels: { data: Buffer; info: OutputInfo };
   try {
     const base = sharp(photo)
       .rotate()
       .resize(spec.width, spec.height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' });
     resized = spec.colour ? base.toColourspace('srgb') : base.greyscale().toColourspace('b-w');
-    await resized.clone().raw().toBuffer();
+    pixels = await resized.clone().raw().toBuffer({ resolveWithObject: true });
   } catch {
     throw new ChipImageError('PHOTO_UNREADABLE', 'the accepted photo cannot be decoded');
   }
+  const { width, height, channels, hasAlpha } = pixels.info;
+  // The JPEG save flattens alpha onto black, which raw greyscale output has already dropped: a photo with
+  // alpha (never a JPEG) goes through the whole pipeline per try, and so would pixels that are not 8-bit.
+  // Raw pixels carry no colourspace, hence the explicit one (else a greyscale face gets three channels).
+  const eightBit = pixels.data.length === width * height * channels;
+  const source = () =>
+    hasAlpha || !eightBit
+      ? resized.clone()
+      : sharp(pixels.data, { raw: { width, height, channels } }).toColourspace(spec.colour ? 'srgb' : 'b-w');
+  // No metadata: sharp writes none unless asked to keep it, so no EXIF (camera, place, time) reaches the chip.
+  const encode = (quality: number) => source().jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
   // Highest quality that fits: binary search over 40..90.
   let low = MIN_JPEG_QUALITY;
   let high = 90;
   let best: Buffer | undefined;
   while (low <= high) {
     const quality = Math.floor((low + high) / 2);
-    const jpeg = await resized
-      .clone()
-      // No metadata: sharp drops EXIF (camera, place, time) unless asked to keep it.
-      .jpeg({ quality, chromaSubsampling: '4:2:0' })
-      .toBuffer();
+    const jpeg = await encode(quality);
     if (jpeg.length <= spec.maxBytes) {
       best = jpeg;
       low = quality + 1;

@@ -1,6 +1,7 @@
 import sharp from 'sharp';
 import { parsePersonalisationBundle, bundleFile, type ApplicantRecord, type BlobRef } from '@mnc/contracts';
 import {
+  type CardProfile,
   cardNumberFor,
   parseIndexedTemplate,
   parseTemplate,
@@ -12,7 +13,7 @@ import {
   VisualTag,
 } from '@mnc/domain-issuance';
 import { syntheticApplicant, syntheticPortrait } from '@mnc/synthetic';
-import { chipFaceImage, FACE_IMAGE, nameLines, renderChipImages } from './chip-images';
+import { chipFaceImage, FACE_IMAGE, nameLines, renderChipImages, textImage, textSvg } from './chip-images';
 import type { CardDraft } from './card-drafts.service';
 import { generateBundle } from './personalisation';
 
@@ -170,4 +171,60 @@ describe('text images', () => {
     const images = await renderChipImages(long, '0421', portrait, 'legacy-rsa2048');
     expect((await sharp(images.name).metadata()).width).toBeGreaterThan(40 * 28);
   });
+
+  it('are the greyscale of what librsvg draws, byte for byte', async () => {
+    const record = {
+      ...applicant(),
+      alias: { name: '山田花', kana: 'ヤマダハナ' },
+      romaji: { familyName: 'YAMADA', givenName: 'HANAKO' },
+    };
+    const lines = nameLines(record, 'next-gen');
+    const reference = await sharp(textSvg(lines, 512), { density: 72 })
+      .greyscale()
+      .png({ palette: true, colours: 4, compressionLevel: 9 })
+      .toBuffer();
+    expect(await textImage(lines, 512)).toEqual(reference);
+  });
+});
+
+describe('chipFaceImage', () => {
+  /** The face image as decoding and resizing the photo again for every quality tried gives it. */
+  async function decodedPerTry(photo: Buffer, profile: CardProfile): Promise<Buffer | undefined> {
+    const spec = FACE_IMAGE[profile];
+    const base = sharp(photo)
+      .rotate()
+      .resize(spec.width, spec.height, { fit: 'cover', position: 'centre', kernel: 'lanczos3' });
+    const resized = spec.colour ? base.toColourspace('srgb') : base.greyscale().toColourspace('b-w');
+    let [low, high, best] = [40, 90, undefined as Buffer | undefined];
+    while (low <= high) {
+      const quality = Math.floor((low + high) / 2);
+      const jpeg = await resized.clone().jpeg({ quality, chromaSubsampling: '4:2:0' }).toBuffer();
+      if (jpeg.length <= spec.maxBytes) [best, low] = [jpeg, quality + 1];
+      else high = quality - 1;
+    }
+    return best;
+  }
+
+  it.each(['legacy-rsa2048', 'next-gen'] as const)(
+    'given a %s card, then the bytes a decode per quality tried gives, for grainy photos and alpha too',
+    async (profile) => {
+      const withAlpha = await sharp(portrait).ensureAlpha(0.5).png().toBuffer();
+      // Grain makes the photo too large for quality 90, so the search settles lower.
+      let seed = 7;
+      const noise = Buffer.alloc(600 * 800 * 3);
+      for (let i = 0; i < noise.length; i += 1) {
+        seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+        noise[i] = 128 + ((seed >> 16) % 181) - 90;
+      }
+      const grain = await sharp(noise, { raw: { width: 600, height: 800, channels: 3 } })
+        .png()
+        .toBuffer();
+      const grainy = await sharp(portrait)
+        .composite([{ input: grain, blend: 'overlay' }])
+        .jpeg({ quality: 95 })
+        .toBuffer();
+      for (const photo of [portrait, withAlpha, grainy])
+        expect(await chipFaceImage(photo, profile)).toEqual(await decodedPerTry(photo, profile));
+    },
+  );
 });

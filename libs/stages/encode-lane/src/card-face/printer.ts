@@ -16,11 +16,12 @@ export interface FaceImages {
 
 /**
  * The lane's printer. `render` is software only (no card is used if it fails); `print` puts the images on
- * the card in the lane and says where they are kept.
+ * the card in the lane and says where they are kept. `onKept` runs as soon as they are kept, while the
+ * card may still be printing; `print` resolves once both are done.
  */
 export interface CardPrinter {
   render(bundle: PersonalisationBundle, photo: Buffer): Promise<FaceImages>;
-  print(faces: FaceImages): Promise<PrintedFaces>;
+  print(faces: FaceImages, onKept?: (kept: PrintedFaces) => Promise<void>): Promise<PrintedFaces>;
 }
 
 export const FACE_MEDIA_TYPE = 'image/png';
@@ -50,12 +51,26 @@ export class BuiltInPrinter implements CardPrinter {
     return { front, back };
   }
 
-  async print({ front, back }: FaceImages): Promise<PrintedFaces> {
-    const refs = {
-      front: await this.options.blobs.put(front, { mediaType: FACE_MEDIA_TYPE }),
-      back: await this.options.blobs.put(back, { mediaType: FACE_MEDIA_TYPE }),
-    };
-    await this.options.deviceDelay(this.options.printSeconds * 1000);
-    return refs;
+  async print(
+    { front, back }: FaceImages,
+    onKept?: (kept: PrintedFaces) => Promise<void>,
+  ): Promise<PrintedFaces> {
+    // The copies are stored while the head prints: the lane's own work hides in the device's time.
+    const keeping = (async () => {
+      const [frontRef, backRef] = await Promise.all([
+        this.options.blobs.put(front, { mediaType: FACE_MEDIA_TYPE }),
+        this.options.blobs.put(back, { mediaType: FACE_MEDIA_TYPE }),
+      ]);
+      const kept = { front: frontRef, back: backRef };
+      await onKept?.(kept);
+      return kept;
+    })();
+    const [kept, printed] = await Promise.allSettled([
+      keeping,
+      this.options.deviceDelay(this.options.printSeconds * 1000),
+    ]);
+    if (kept.status === 'rejected') throw kept.reason;
+    if (printed.status === 'rejected') throw printed.reason;
+    return kept.value;
   }
 }

@@ -193,6 +193,44 @@ describe('a station stopped mid-encode (the reader gone)', () => {
   });
 });
 
+describe('the card working while the CA certifies (the next key, the other PINs)', () => {
+  it('a CA failing the second key fails at certificate, with only the first key certified and spoiled', async () => {
+    const fixture = await issuanceFixture(harness.ca, 'next-gen', 20_003);
+    const { cardNumber } = fixture.input;
+    const refusing: CertificateAuthority = {
+      ...harness.ca,
+      cardStatus: (n) => harness.ca.cardStatus(n),
+      revoke: (r) => harness.ca.revoke(r),
+      issueCertificate: async (request: IssueCertificateRequest) => {
+        if (request.purpose === 'jpki-signature') throw new Error('the CA is unavailable');
+        return harness.ca.issueCertificate(request);
+      },
+    };
+    const failed = await failure(() => attempt(fixture.input, blank('next-gen'), { ca: refusing }));
+    expect(failed).toMatchObject({ step: 'certificate' });
+    const issued = (await harness.ca.cardStatus(cardNumber)).certificates;
+    expect(issued.map((c) => [c.attemptId, c.purpose, c.state])).toEqual([
+      [failed.attemptId, 'jpki-user-authentication', 'good'],
+    ]);
+    const spoiled = await spoilAttempt(harness.ca, { cardNumber, attemptId: failed.attemptId! });
+    expect(spoiled.revokedSerials).toEqual(issued.map((c) => c.serialNumber));
+  });
+
+  it('a station stopped as the last certificate arrives fails at write-certificates, not at the PINs set meanwhile', async () => {
+    const fixture = await issuanceFixture(harness.ca, 'next-gen', 20_004);
+    let certificates = 0;
+    const stopped = await failure(() =>
+      attempt(fixture.input, blank('next-gen'), {
+        onCertificateIssued: (station) => {
+          if (++certificates === PURPOSES['next-gen'].length) void station.close();
+        },
+      }),
+    );
+    expect(certificates).toBe(3);
+    expect(stopped).toMatchObject({ step: 'write-certificates', causeCode: 'CHANNEL_CLOSED' });
+  });
+});
+
 describe('QA finds a card that is not what the bundle says', () => {
   const flip = (bytes: Uint8Array, at: number) => {
     const copy = Uint8Array.from(bytes);

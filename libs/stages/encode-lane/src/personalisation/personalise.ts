@@ -3,6 +3,7 @@
 // CA under the attempt id, and spoilAttempt revokes them.
 import { createHash } from 'node:crypto';
 import {
+  type ApplicationName,
   CardSession,
   type CardPublicKey,
   digestInfo,
@@ -56,6 +57,27 @@ export interface PersonalisationResult {
 }
 
 const DEFAULT_CARD_WAIT_MS = 10_000;
+
+/** A key made on the card and its proof of possession, ready for the CA. */
+interface ProvenKey {
+  readonly spki: Uint8Array;
+  readonly proof: Uint8Array;
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** Work started now whose failure is thrown later, in its turn (see {@link unwrap}). */
+function settled<T>(work: Promise<T>): Promise<Settled<T>> {
+  return work.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
+}
+
+function unwrap<T>(result: Settled<T>): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
 const der = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 
 async function step<T>(name: PersonalisationStep, what: string, work: () => Promise<T>): Promise<T> {
@@ -151,11 +173,50 @@ export async function personaliseAttempt(args: PersonaliseAttemptArgs): Promise<
           );
       }
 
-      // JPKI keys: generate, prove, certify, write.
+      // Initial PIN values, per AP (a SELECT clears the current EF, not the values).
+      const pinsOf = Object.entries(input.pins).filter(
+        (entry): entry is [ApplicationName, ReadonlyMap<number, string>] =>
+          entry[1] !== undefined && entry[1].size > 0,
+      );
+      const setPins = async (application: ApplicationName, values: ReadonlyMap<number, string>) => {
+        for (const [fid, value] of values)
+          await step('set-pins', `${application} PIN ${formatFid(fid)}`, () =>
+            session.changeReferenceData(fid, value),
+          );
+      };
+      const selectForPins = (application: ApplicationName) =>
+        step('set-pins', `SELECT ${application}`, () => session.selectApplication(application));
+      // The other APs' PINs, set while the CA certifies the last key; each AP's failure is kept for its turn.
+      const pinsElsewhere = async (): Promise<Map<ApplicationName, unknown>> => {
+        const failed = new Map<ApplicationName, unknown>();
+        for (const [application, values] of pinsOf) {
+          if (application === 'jpki') continue;
+          try {
+            await selectForPins(application);
+            await setPins(application, values);
+          } catch (error) {
+            failed.set(application, error);
+            break; // as in the AP order: nothing after the first failure goes to the card
+          }
+        }
+        return failed;
+      };
+      // Only when JPKI has PINs too: its SELECT then brings the card back for the last certificate, so the
+      // card gets no more commands than in the plain order.
+      const pinsOverlapped =
+        specs.length > 0 &&
+        pinsOf.some(([application]) => application === 'jpki') &&
+        pinsOf.some(([application]) => application !== 'jpki');
+
+      // JPKI keys: generate, prove, certify, write. The card does what it can while the CA certifies a
+      // key: the next key (made and proven), or after the last one the other APs' PINs. The errors still
+      // surface in the order of the steps, the next certificate is asked for only once this one is written
+      // (a card pulled after one certificate has that one alone to revoke), and nothing is left running at
+      // the CA or on the card when this throws.
       await step('generate-key', 'SELECT jpki', () => session.selectApplication('jpki'));
       const certificates: AttemptCertificate[] = [];
       const publicKeys = new Map<number, Uint8Array>();
-      for (const spec of specs) {
+      const prove = async (spec: KeySpec): Promise<ProvenKey> => {
         const what = `${spec.purpose} key ${formatFid(spec.keyFid)}`;
         const publicKey: CardPublicKey = await step('generate-key', what, () =>
           session.generateKeyPair(spec.keyFid),
@@ -170,7 +231,13 @@ export async function personaliseAttempt(args: PersonaliseAttemptArgs): Promise<
         const proof = await step('proof-of-possession', what, () =>
           proveKeyPossession(session, spec, spki, { cardNumber: input.cardNumber, attemptId }),
         );
-        const issued = await step('certificate', `${spec.purpose} certificate`, () =>
+        return { spki, proof };
+      };
+      let proven: ProvenKey | undefined; // the next key, made while the CA certified the one before
+      let pinsFailed: Map<ApplicationName, unknown> | undefined;
+      for (const [index, spec] of specs.entries()) {
+        const { spki, proof } = proven ?? (await prove(spec));
+        const issuing = step('certificate', `${spec.purpose} certificate`, () =>
           ca.issueCertificate({
             applicationId: input.applicationId,
             cardNumber: input.cardNumber,
@@ -184,9 +251,21 @@ export async function personaliseAttempt(args: PersonaliseAttemptArgs): Promise<
             cardExpiresAt: input.cardExpiresAt,
           }),
         );
-        const certificate = attemptCertificate(spec, issued);
-        certificates.push(certificate);
-        await args.onCertificateIssued?.(certificate);
+        const nextSpec = specs[index + 1];
+        const nextKey = nextSpec === undefined ? undefined : settled(prove(nextSpec));
+        const otherPins = nextSpec === undefined && pinsOverlapped ? pinsElsewhere() : undefined;
+        let certificate: AttemptCertificate;
+        try {
+          certificate = attemptCertificate(spec, await issuing);
+          certificates.push(certificate);
+          await args.onCertificateIssued?.(certificate);
+        } finally {
+          // The card finishes what it was doing before anything else goes to it.
+          await nextKey;
+          pinsFailed = await otherPins;
+        }
+        if (otherPins !== undefined)
+          await step('write-certificates', 'SELECT jpki', () => session.selectApplication('jpki'));
         await step('write-certificates', `EF ${formatFid(spec.certificateFid)}`, () =>
           session.writeFile(
             spec.certificateFid,
@@ -206,17 +285,18 @@ export async function personaliseAttempt(args: PersonaliseAttemptArgs): Promise<
             session.writeFile(caFid, issuingCa, certificateReadAccess(input.profile, caFid)),
           );
         }
+        proven = nextKey === undefined ? undefined : unwrap(await nextKey);
       }
 
-      // Initial PIN values, per AP (a SELECT clears the current EF, not the values).
-      for (const [application, values] of Object.entries(input.pins)) {
-        if (values === undefined || values.size === 0) continue;
-        const name = application as keyof PersonalisationInput['pins'];
-        await step('set-pins', `SELECT ${name}`, () => session.selectApplication(name));
-        for (const [fid, value] of values)
-          await step('set-pins', `${name} PIN ${formatFid(fid)}`, () =>
-            session.changeReferenceData(fid, value),
-          );
+      // The PINs in AP order. Overlapped, the other APs' PINs were set while the CA certified the last key
+      // and the card is back in JPKI: their failures are thrown in their turn. Otherwise, as they come.
+      for (const [application, values] of pinsOf) {
+        if (pinsOverlapped && application !== 'jpki') {
+          if (pinsFailed?.has(application)) throw pinsFailed.get(application);
+          continue;
+        }
+        if (!pinsOverlapped) await selectForPins(application);
+        await setPins(application, values);
       }
 
       await step('close-personalisation', 'CLOSE PERSONALISATION', () => session.closePersonalisation());

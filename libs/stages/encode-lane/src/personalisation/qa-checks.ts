@@ -1,6 +1,6 @@
 // The pure comparisons of the read-back (QA): file hashes, AP data signatures, certificate chains and keys,
 // live signatures. Each throws a QualityAssuranceError naming the check and the subject.
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import { bytesEqual } from '@mnc/card-profiles';
 import {
   parseIndexedTemplate,
@@ -156,6 +156,52 @@ function spkiOf(certificate: Uint8Array): Buffer {
 }
 
 /**
+ * A CA or AP data signer certificate, parsed once. QA meets the same few on every card (the published list
+ * and the CA certificate written to the card), and parsing them again for each chain was most of its time.
+ */
+class KnownCertificate {
+  readonly x509: X509Certificate;
+  readonly publicKey: KeyObject;
+  readonly spki: Buffer;
+  private readonly issuers = new Map<KnownCertificate, boolean>();
+
+  constructor(der: Uint8Array) {
+    this.x509 = new X509Certificate(Buffer.from(der));
+    this.publicKey = this.x509.publicKey;
+    this.spki = this.publicKey.export({ type: 'spki', format: 'der' });
+  }
+
+  /** Whether `parent` signed this certificate: the same bytes give the same answer, so it is kept. */
+  issuedBy(parent: KnownCertificate): boolean {
+    let verdict = this.issuers.get(parent);
+    if (verdict === undefined) {
+      verdict = this.x509.checkIssued(parent.x509) && this.x509.verify(parent.publicKey);
+      this.issuers.set(parent, verdict);
+    }
+    return verdict;
+  }
+}
+
+/** Bounded: a CA that rotates its keys leaves its old certificates behind here. */
+const KNOWN_CERTIFICATES_KEPT = 256;
+const knownCertificates = new Map<string, KnownCertificate>();
+
+/** Throws what X509Certificate throws for bytes that are no certificate (nothing is kept then). */
+function knownCertificate(der: Uint8Array): KnownCertificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
+  let known = knownCertificates.get(key);
+  if (known === undefined) {
+    known = new KnownCertificate(der);
+    if (knownCertificates.size >= KNOWN_CERTIFICATES_KEPT) {
+      const oldest = knownCertificates.keys().next();
+      if (!oldest.done) knownCertificates.delete(oldest.value);
+    }
+    knownCertificates.set(key, known);
+  }
+  return known;
+}
+
+/**
  * Visual EF 0002 (DF28 over DF22, DF23, DF25, DF26, DF27, DF29, DF2A in file order; DF24 the signer's key)
  * and EF 0005 (DF43 over the DF41 TLV; DF42 the signer's key).
  */
@@ -168,7 +214,7 @@ export function checkVisualApSignatures(
   const face = parsed(faceLocation, () => parseIndexedTemplate(Buffer.from(files.face), VisualTag.face));
   const faceSigner = signerFor(references, faceLocation, trust);
   const faceKey = face.get(VisualTag.publicKey);
-  if (faceKey === undefined || !faceKey.equals(spkiOf(faceSigner.signerCertificate)))
+  if (faceKey === undefined || !faceKey.equals(knownCertificate(faceSigner.signerCertificate).spki))
     throw new QualityAssuranceError(
       'ap-signature',
       faceLocation,
@@ -188,7 +234,7 @@ export function checkVisualApSignatures(
   const back = parsed(backLocation, () => parseTemplate(Buffer.from(files.back), VisualTag.back));
   const backSigner = signerFor(references, backLocation, trust);
   const backKey = back.get(VisualTag.backPublicKey);
-  if (backKey === undefined || !backKey.equals(spkiOf(backSigner.signerCertificate)))
+  if (backKey === undefined || !backKey.equals(knownCertificate(backSigner.signerCertificate).spki))
     throw new QualityAssuranceError(
       'ap-signature',
       backLocation,
@@ -213,12 +259,17 @@ function certificateOf(subject: string, der: Uint8Array): X509Certificate {
   }
 }
 
+function caCertificateOf(subject: string, der: Uint8Array): KnownCertificate {
+  try {
+    return knownCertificate(der);
+  } catch (error) {
+    throw new QualityAssuranceError('certificate-chain', subject, 'not a DER X.509 certificate', error);
+  }
+}
+
 function within(certificate: X509Certificate, now: Date): boolean {
   return new Date(certificate.validFrom) <= now && now <= new Date(certificate.validTo);
 }
-
-const issues = (child: X509Certificate, parent: X509Certificate): boolean =>
-  child.checkIssued(parent) && child.verify(parent.publicKey);
 
 /**
  * The certificate chains to one of the roots through the given issuers (the CA certificate on the card
@@ -231,26 +282,32 @@ export function checkCertificateChain(
   trust: QaTrust,
   now: Date,
 ): void {
-  const roots = trust.roots.map((root) => certificateOf('root', root));
-  const pool = [...issuers, ...trust.issuingCas].map((issuer) => certificateOf(`${subject} issuer`, issuer));
-  let current = certificateOf(subject, certificate);
+  const roots = trust.roots.map((root) => caCertificateOf('root', root));
+  const pool = [...issuers, ...trust.issuingCas].map((issuer) =>
+    caCertificateOf(`${subject} issuer`, issuer),
+  );
+  // The card's own certificate is new on every card (and carries personal data): parsed, never kept.
+  const leaf = certificateOf(subject, certificate);
+  let current: X509Certificate = leaf;
+  let issues = (parent: KnownCertificate) => leaf.checkIssued(parent.x509) && leaf.verify(parent.publicKey);
   for (let depth = 0; depth < 4; depth++) {
     if (!within(current, now))
       throw new QualityAssuranceError('certificate-chain', subject, `${current.subject} is not valid now`);
-    const root = roots.find((candidate) => issues(current, candidate));
+    const root = roots.find(issues);
     if (root !== undefined) {
-      if (!within(root, now))
+      if (!within(root.x509, now))
         throw new QualityAssuranceError('certificate-chain', subject, 'the root is not valid now');
       return;
     }
-    const issuer = pool.find((candidate) => issues(current, candidate));
+    const issuer = pool.find(issues);
     if (issuer === undefined)
       throw new QualityAssuranceError(
         'certificate-chain',
         subject,
         `no trusted issuer signed ${current.subject}`,
       );
-    current = issuer;
+    current = issuer.x509;
+    issues = (parent) => issuer.issuedBy(parent);
   }
   throw new QualityAssuranceError('certificate-chain', subject, 'the chain is longer than the hierarchy');
 }

@@ -72,16 +72,50 @@ async function card<T>(check: QaCheck, subject: string, work: () => Promise<T>):
   }
 }
 
+/**
+ * The card commands of one QA session and the checks of what they read. A check needs only bytes already
+ * read, so it runs while the card works on the next command; it is still thrown before anything the card
+ * answers after it (and before any later check), so QA reports the first difference as it always did.
+ */
+class ReadBack {
+  private readonly pending: (() => void)[] = [];
+
+  constructor(private readonly session: CardSession) {}
+
+  /** Sends a command, runs the pending checks while the card works on it, then gives its answer. */
+  async command<T>(check: QaCheck, subject: string, work: (session: CardSession) => Promise<T>): Promise<T> {
+    const answer = card(check, subject, () => work(this.session));
+    try {
+      this.settle();
+    } catch (error) {
+      await answer.catch(() => undefined); // the card finishes this command before the session closes
+      throw error;
+    }
+    return answer;
+  }
+
+  later(check: () => void): void {
+    this.pending.push(check);
+  }
+
+  /** Runs the pending checks now: before an error that comes after them, and at the end. */
+  settle(): void {
+    for (let check = this.pending.shift(); check !== undefined; check = this.pending.shift()) check();
+  }
+}
+
 async function verifyPin(
-  session: CardSession,
+  card: ReadBack,
   application: ApplicationName,
   fid: number,
   value: string | undefined,
 ): Promise<void> {
   const subject = `${application} PIN ${formatFid(fid)}`;
-  if (value === undefined)
+  if (value === undefined) {
+    card.settle();
     throw new QualityAssuranceError('pin-state', subject, 'no value to open the files with');
-  const result = await card('pin-state', subject, () => session.verify(fid, value));
+  }
+  const result = await card.command('pin-state', subject, (session) => session.verify(fid, value));
   if (!result.verified)
     throw new QualityAssuranceError(
       'pin-state',
@@ -92,14 +126,14 @@ async function verifyPin(
 
 /** Every set PIN still has all its tries (QA must never cost the resident a try). */
 async function checkTries(
-  session: CardSession,
+  card: ReadBack,
   input: PersonalisationInput,
   application: ApplicationName,
 ): Promise<void> {
   for (const fid of input.pins[application]?.keys() ?? []) {
     const definition = pinDefinition(input.profile, application, fid);
     const subject = `${application} PIN ${formatFid(fid)}`;
-    const tries = await card('pin-state', subject, () => session.triesLeft(fid));
+    const tries = await card.command('pin-state', subject, (session) => session.triesLeft(fid));
     if (definition === undefined || tries !== definition.maxTries)
       throw new QualityAssuranceError(
         'pin-state',
@@ -109,14 +143,16 @@ async function checkTries(
   }
 }
 
-function certificateOf(attempt: PersonalisationResult, spec: KeySpec): AttemptCertificate {
+function certificateOf(card: ReadBack, attempt: PersonalisationResult, spec: KeySpec): AttemptCertificate {
   const certificate = attempt.certificates.find((entry) => entry.keyFid === spec.keyFid);
-  if (certificate === undefined)
+  if (certificate === undefined) {
+    card.settle();
     throw new QualityAssuranceError(
       'certificate-content',
       spec.purpose,
       'the attempt has no certificate for this key',
     );
+  }
   return certificate;
 }
 
@@ -129,20 +165,19 @@ function signInput(spec: KeySpec, data: Uint8Array): Uint8Array {
 
 /** One live signature: SIGN over a fresh digest (RSA as a DigestInfo), or INTERNAL AUTHENTICATE over a challenge. */
 async function liveSignature(
-  session: CardSession,
+  card: ReadBack,
   spec: KeySpec,
   certificate: Uint8Array,
   internal: boolean,
 ): Promise<void> {
   const subject = `${spec.purpose} key ${formatFid(spec.keyFid)}`;
   const data = randomBytes(32);
-  let signature: Uint8Array;
-  if (internal) {
-    signature = await card('live-signature', subject, () => session.internalAuthenticate(spec.keyFid, data));
-  } else {
-    signature = await card('live-signature', subject, () => session.sign(spec.keyFid, signInput(spec, data)));
-  }
-  checkLiveSignature(subject, spec.algorithm, certificate, data, signature);
+  const signature = await card.command('live-signature', subject, (session) =>
+    internal
+      ? session.internalAuthenticate(spec.keyFid, data)
+      : session.sign(spec.keyFid, signInput(spec, data)),
+  );
+  card.later(() => checkLiveSignature(subject, spec.algorithm, certificate, data, signature));
 }
 
 /**
@@ -172,8 +207,9 @@ export async function verifyPersonalisedCard(args: VerifyPersonalisedCardArgs): 
     args.cardWaitMs ?? 10_000,
     (error) => new QualityAssuranceError('open-card', 'card', 'no card session', error),
     async (session) => {
-      const chipSerial = await card('card-identity', 'card', async () =>
-        hex(await session.serial()).toUpperCase(),
+      const card = new ReadBack(session);
+      const chipSerial = await card.command('card-identity', 'card', async (s) =>
+        hex(await s.serial()).toUpperCase(),
       );
       if (chipSerial !== attempt.chipSerial)
         throw new QualityAssuranceError(
@@ -182,27 +218,27 @@ export async function verifyPersonalisedCard(args: VerifyPersonalisedCardArgs): 
           `the reader holds ${chipSerial}, not the personalised ${attempt.chipSerial}`,
         );
 
-      const read = async (application: ApplicationName, fid: number): Promise<Uint8Array> => {
-        const subject = `${application} EF ${formatFid(fid)}`;
-        const content = await card('file-content', subject, () => session.readFile(fid));
-        return content;
-      };
+      const read = (application: ApplicationName, fid: number): Promise<Uint8Array> =>
+        card.command('file-content', `${application} EF ${formatFid(fid)}`, (s) => s.readFile(fid));
       const compare = async (application: ApplicationName, fid: number): Promise<Uint8Array> => {
         const content = await read(application, fid);
-        checkFileContent(`${application} EF ${formatFid(fid)}`, expectedFile(application, fid), content);
-        filesCompared.push(`${application} EF ${formatFid(fid)}`);
+        const subject = `${application} EF ${formatFid(fid)}`;
+        card.later(() => {
+          checkFileContent(subject, expectedFile(application, fid), content);
+          filesCompared.push(subject);
+        });
         return content;
       };
 
       // JPKI AP.
-      await card('file-content', 'jpki', () => session.selectApplication('jpki'));
-      await checkTries(session, input, 'jpki');
+      await card.command('file-content', 'jpki', (s) => s.selectApplication('jpki'));
+      await checkTries(card, input, 'jpki');
       const specs = keySpecs(input.profile);
       const userAuthentication = specs.find((spec) => spec.purpose === 'jpki-user-authentication');
       if (userAuthentication !== undefined) {
         // Operational and PIN-guarded: the key must refuse to sign before its PIN.
-        const { sw } = await card('life-cycle', 'jpki', () =>
-          session.exchange(
+        const { sw } = await card.command('life-cycle', 'jpki', (s) =>
+          s.exchange(
             CardCommand.sign(userAuthentication.keyFid, signInput(userAuthentication, randomBytes(32))),
           ),
         );
@@ -218,17 +254,17 @@ export async function verifyPersonalisedCard(args: VerifyPersonalisedCardArgs): 
       const jpkiPins = input.pins.jpki ?? new Map<number, string>();
       for (const spec of specs) {
         const subject = `${spec.purpose} certificate EF ${formatFid(spec.certificateFid)}`;
-        const issued = certificateOf(attempt, spec);
+        const issued = certificateOf(card, attempt, spec);
         const pinFid = spec.pinFid;
         const pin = pinFid === undefined ? undefined : jpkiPins.get(pinFid);
         // A key behind a PIN signs only after it; EF 0001 is read only after the signature password.
         const opened = pinFid !== undefined && pin !== undefined;
-        if (opened) await verifyPin(session, 'jpki', pinFid, pin);
+        if (opened) await verifyPin(card, 'jpki', pinFid, pin);
         if (spec.purpose === 'jpki-signature' && !opened) {
           notCheckable.push(`${subject}: the signature password is set by the resident`);
         } else {
-          const onCard = await card('certificate-content', subject, () =>
-            session.readFile(spec.certificateFid),
+          const onCard = await card.command('certificate-content', subject, (s) =>
+            s.readFile(spec.certificateFid),
           );
           if (!bytesEqual(onCard, issued.certificate))
             throw new QualityAssuranceError(
@@ -250,14 +286,14 @@ export async function verifyPersonalisedCard(args: VerifyPersonalisedCardArgs): 
             );
           issuers.push(onCardCa);
         }
-        checkCertificateChain(subject, issued.certificate, issuers, trust, now);
+        card.later(() => checkCertificateChain(subject, issued.certificate, issuers, trust, now));
         const cardKey = publicKeySpki(
-          await card('certificate-key', subject, () => session.publicKey(spec.keyFid)),
+          await card.command('certificate-key', subject, (s) => s.publicKey(spec.keyFid)),
         );
-        checkCertificateKey(subject, issued.certificate, cardKey);
+        card.later(() => checkCertificateKey(subject, issued.certificate, cardKey));
 
         if (spec.purpose === 'card-authentication' || opened) {
-          await liveSignature(session, spec, issued.certificate, spec.purpose === 'card-authentication');
+          await liveSignature(card, spec, issued.certificate, spec.purpose === 'card-authentication');
           liveKeys.push(spec.purpose);
         } else {
           notCheckable.push(`live signature of the ${spec.purpose} key: its PIN is set by the resident`);
@@ -265,27 +301,30 @@ export async function verifyPersonalisedCard(args: VerifyPersonalisedCardArgs): 
       }
 
       // Text AP: check code A opens EF 0001 and 0003, check code B EF 0002.
-      await card('file-content', 'text', () => session.selectApplication('text'));
-      await checkTries(session, input, 'text');
-      await verifyPin(session, 'text', TEXT_FID.CHECK_CODE_A, input.pins.text?.get(TEXT_FID.CHECK_CODE_A));
-      await verifyPin(session, 'text', TEXT_FID.CHECK_CODE_B, input.pins.text?.get(TEXT_FID.CHECK_CODE_B));
+      await card.command('file-content', 'text', (s) => s.selectApplication('text'));
+      await checkTries(card, input, 'text');
+      await verifyPin(card, 'text', TEXT_FID.CHECK_CODE_A, input.pins.text?.get(TEXT_FID.CHECK_CODE_A));
+      await verifyPin(card, 'text', TEXT_FID.CHECK_CODE_B, input.pins.text?.get(TEXT_FID.CHECK_CODE_B));
       const myNumber = await compare('text', TEXT_FID.MY_NUMBER);
       const fourFacts = await compare('text', TEXT_FID.FOUR_FACTS);
       const textSignature = await compare('text', TEXT_FID.SIGNATURE);
-      checkTextApSignature({ myNumber, fourFacts, signature: textSignature }, input.apSignatures, trust);
+      card.later(() =>
+        checkTextApSignature({ myNumber, fourFacts, signature: textSignature }, input.apSignatures, trust),
+      );
 
       // Visual AP: check code A opens both files.
-      await card('file-content', 'visual', () => session.selectApplication('visual'));
-      await checkTries(session, input, 'visual');
+      await card.command('file-content', 'visual', (s) => s.selectApplication('visual'));
+      await checkTries(card, input, 'visual');
       await verifyPin(
-        session,
+        card,
         'visual',
         VISUAL_FID.CHECK_CODE_A,
         input.pins.visual?.get(VISUAL_FID.CHECK_CODE_A),
       );
       const face = await compare('visual', VISUAL_FID.CARD_FACE);
       const back = await compare('visual', VISUAL_FID.MY_NUMBER_IMAGE);
-      checkVisualApSignatures({ face, back }, input.apSignatures, trust);
+      card.later(() => checkVisualApSignatures({ face, back }, input.apSignatures, trust));
+      card.settle();
 
       return {
         chipSerial,

@@ -82,6 +82,20 @@ describe('BullmqLaneQueue on Redis', () => {
     await expectEventually(() => expect(l.started).toEqual([laneJobId(job(1))]));
   });
 
+  it('given a lane busy with a job, the next job named is the one it starts next, and naming it takes nothing', async () => {
+    expect(await queue.next()).toBeUndefined();
+    for (let n = 1; n <= 3; n++) await queue.add(job(n), 'normal');
+    const l = lane();
+    await expectEventually(() => expect(l.started).toHaveLength(1));
+    expect(await queue.next()).toEqual(job(2));
+    await queue.add(job(99), 'express');
+    expect(await queue.next()).toEqual(job(99));
+    expect((await queue.counts()).waiting).toEqual({ express: 1, normal: 2 });
+    l.gates[0].resolve();
+    await expectEventually(() => expect(l.started).toHaveLength(2));
+    expect(l.started[1]).toBe(laneJobId(job(99)));
+  });
+
   it('lists waiting jobs in the order they will be served, with priority', async () => {
     await queue.add(job(1), 'normal');
     await queue.add(job(2), 'express');

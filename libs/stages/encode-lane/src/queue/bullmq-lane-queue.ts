@@ -1,9 +1,12 @@
-import { Queue, Worker, type Job, type JobType } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job, type JobType } from 'bullmq';
 import IORedis from 'ioredis';
 import {
+  isPermanentJobFailure,
   JOB_RETRIES,
   laneJobId,
+  laneJobOf,
   RETRY_BASE_DELAY_MS,
+  retryDelayMs,
   type LaneConsumer,
   type LaneJobHandler,
   type LaneJobRef,
@@ -55,7 +58,8 @@ export class BullmqLaneQueue implements LaneQueue {
       prefix: KEY_PREFIX,
       defaultJobOptions: {
         attempts: JOB_RETRIES,
-        backoff: { type: 'exponential', delay: RETRY_BASE_DELAY_MS },
+        // Capped by the workers' backoffStrategy (retryDelayMs).
+        backoff: { type: 'capped-exponential', delay: RETRY_BASE_DELAY_MS },
         // Kept a day so a late duplicate add (a re-run dispatch sweep) still finds the id and is a no-op.
         removeOnComplete: { age: 24 * 3600, count: 100_000 },
         removeOnFail: { age: 7 * 24 * 3600 },
@@ -73,7 +77,7 @@ export class BullmqLaneQueue implements LaneQueue {
 
   consume(lane: string, handler: LaneJobHandler): LaneConsumer {
     const consumer = new BullmqLaneConsumer(
-      new Worker<LaneJobRef>(this.pool, (job) => handler(job.data), {
+      new Worker<LaneJobRef>(this.pool, (job) => runJob(handler, job.data), {
         connection: redis(this.options.redisUrl),
         prefix: KEY_PREFIX,
         name: lane,
@@ -83,10 +87,17 @@ export class BullmqLaneQueue implements LaneQueue {
         stalledInterval: this.options.stalledIntervalMs ?? 5_000,
         // Re-running a stalled job is safe (it spoils the interrupted card), so let it happen rather than fail the job.
         maxStalledCount: 10,
+        settings: { backoffStrategy: (attemptsMade: number) => retryDelayMs(attemptsMade) },
       }),
     );
     this.consumers.add(consumer);
     return consumer;
+  }
+
+  async next(): Promise<LaneJobRef | undefined> {
+    // Served in this order: jobs without a priority (none are added so), then by priority and arrival.
+    const [id] = await this.queue.getRanges(['wait', 'prioritized'], 0, 0, true);
+    return id === undefined ? undefined : laneJobOf(id);
   }
 
   async counts(): Promise<QueueCounts> {
@@ -138,6 +149,16 @@ function view(job: Job<LaneJobRef>, state: QueuedJobState): QueuedJob {
     failures,
     ...(job.failedReason ? { failedReason: job.failedReason } : {}),
   };
+}
+
+/** Runs a job; a failure retrying cannot mend fails the job now instead of after every try. */
+async function runJob(handler: LaneJobHandler, job: LaneJobRef): Promise<void> {
+  try {
+    await handler(job);
+  } catch (error) {
+    if (!isPermanentJobFailure(error)) throw error;
+    throw new UnrecoverableError(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+  }
 }
 
 class BullmqLaneConsumer implements LaneConsumer {

@@ -1,4 +1,5 @@
 import {
+  isPermanentJobFailure,
   JOB_RETRIES,
   LANE_PRIORITIES,
   laneJobId,
@@ -66,6 +67,14 @@ export class MemoryLaneQueue implements LaneQueue {
     this.consumers.add(consumer);
     consumer.start();
     return consumer;
+  }
+
+  async next(): Promise<LaneJobRef | undefined> {
+    for (const priority of LANE_PRIORITIES) {
+      const entry = this.waiting[priority][0];
+      if (entry) return { ...entry.ref };
+    }
+    return undefined;
   }
 
   async counts(): Promise<QueueCounts> {
@@ -137,7 +146,7 @@ export class MemoryLaneQueue implements LaneQueue {
     } else {
       entry.failures += 1;
       entry.failedReason = error instanceof Error ? error.name : 'unknown';
-      if (entry.failures < JOB_RETRIES) {
+      if (entry.failures < JOB_RETRIES && !isPermanentJobFailure(error)) {
         entry.state = 'delayed';
         const timer = setTimeout(() => {
           this.timers.delete(timer);

@@ -1,7 +1,7 @@
 // Test-only import: the depConstraints have no rule yet that lets spec files use type:testing.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { deferred } from '@mnc/testing';
-import { laneJobId, type LaneJobRef } from './lane-queue';
+import { laneJobId, laneJobOf, type LaneJobRef } from './lane-queue';
 import { MemoryLaneQueue } from './memory-lane-queue';
 
 const job = (n: number, attempt = 1): LaneJobRef => ({
@@ -52,6 +52,33 @@ describe('MemoryLaneQueue', () => {
       await second;
       expect(r.started).toEqual([laneJobId(job(1)), laneJobId(job(99))]);
     });
+  });
+
+  describe('given a lane busy with a job and others waiting', () => {
+    it('when asked for the next job, then it names the one the lane will start next, without taking it', async () => {
+      const r = recorder();
+      for (let n = 1; n <= 3; n++) await queue.add(job(n), 'normal');
+      const first = r.nextStart();
+      queue.consume('lane-1', r.handler);
+      await first;
+      expect(await queue.next()).toEqual(job(2));
+      await queue.add(job(99), 'express');
+      expect(await queue.next()).toEqual(job(99));
+      expect((await queue.counts()).waiting).toEqual({ express: 1, normal: 2 });
+      const second = r.nextStart();
+      r.gates[0].resolve();
+      await second;
+      expect(r.started).toEqual([laneJobId(job(1)), laneJobId(job(99))]);
+    });
+
+    it('when nothing waits, then there is no next job', async () => {
+      expect(await queue.next()).toBeUndefined();
+    });
+  });
+
+  it('reads a job id back into its job, and nothing from an id the lanes did not make', () => {
+    expect(laneJobOf(laneJobId(job(7, 3)))).toEqual(job(7, 3));
+    expect(laneJobOf('not-a-lane-job')).toBeUndefined();
   });
 
   it('serves normal jobs in arrival order', async () => {
