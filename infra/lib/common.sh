@@ -177,7 +177,10 @@ kafka_launch() {
 kafka_wait_ready() {
   local deadline=$((SECONDS + 60))
   while [ "$SECONDS" -lt "$deadline" ]; do
-    kafka_pid >/dev/null || { tail -n 40 "$KAFKA_LOG" >&2; die "kafka: broker exited during start-up (log: $KAFKA_LOG)"; }
+    # Alive, not "is the broker": until the launched child has exec'd java its command line is still the
+    # shell's, and on a busy machine the first check can come before that (a chaos run's restart failed so).
+    kill -0 "$(cat "$KAFKA_PID" 2>/dev/null)" 2>/dev/null ||
+      { tail -n 40 "$KAFKA_LOG" >&2; die "kafka: broker exited during start-up (log: $KAFKA_LOG)"; }
     kafka_ready && return 0
     sleep 0.5
   done

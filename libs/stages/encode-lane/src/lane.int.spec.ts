@@ -459,6 +459,40 @@ describe('the lane on pcscd and Redis', () => {
     ]);
   });
 
+  it('given another lane taking the job over mid-card, then the slow card is never announced and its certificates end revoked', async () => {
+    let takenOver = false;
+    let id = '';
+    // What a lane that took the job over (this lane's lock expired) does first: spoils the attempt as
+    // interrupted and queues the next one, while this lane still holds the card and goes on with it.
+    onApdu = (count) => {
+      if (count !== 50 || takenOver) return;
+      takenOver = true;
+      void pipeline.dataSource.query(
+        `WITH spoiled AS (UPDATE encode_lane.card_attempts SET status = 'spoiled', spoil_reason = 'interrupted',
+                                 finished_at = now()
+                           WHERE application_id = $1 AND attempt = 1 AND status = 'encoding'),
+              done AS (UPDATE encode_lane.lane_jobs SET status = 'done' WHERE application_id = $1 AND attempt = 1)
+         INSERT INTO encode_lane.lane_jobs (application_id, attempt, priority, "order", status, traceparent, created_at)
+         SELECT application_id, 2, priority, "order", 'pending', traceparent, now()
+           FROM encode_lane.lane_jobs WHERE application_id = $1 AND attempt = 1`,
+        [id],
+      );
+    };
+    id = await submitCard();
+    const rows = await expectOneGoodCardEach([id]);
+    expect(takenOver).toBe(true);
+    expect(rows.map((r) => [r.attempt, r.status])).toEqual([
+      [1, 'spoiled'],
+      [2, 'encoded'],
+    ]);
+    await expectOneLiveCertificateSetEach([id], rows);
+    await expectEventually(() => expect(announced.filter((e) => e.subject === id)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(announced.filter((e) => e.subject === id).map((e) => e.data)).toEqual([
+      expect.objectContaining({ attempt: 2 }),
+    ]);
+  });
+
   it('answers an unknown lane with a problem naming the lanes it runs', async () => {
     const response = await api('/lane-9/pause', 'POST');
     expect(response.status).toBe(404);
@@ -472,6 +506,7 @@ describe('the lane on pcscd and Redis', () => {
     expect(text).toMatch(/mnc_lane_cards_per_hour\{lane="lane-it"\} [1-9]/);
     expect(text).toMatch(/mnc_lane_spoil_rate\{lane="lane-it"\} 0\.[0-9]+/);
     expect(text).toMatch(/mnc_lane_queue_depth\{pool="[^"]+",priority="express"\} 0/);
-    expect(text).toMatch(/mnc_lane_cards_total\{lane="lane-it",outcome="spoiled"\} 3/);
+    // The spoiled cards of the tests above: removed, reader gone, interrupted, taken over.
+    expect(text).toMatch(/mnc_lane_cards_total\{lane="lane-it",outcome="spoiled"\} 4/);
   });
 });

@@ -492,17 +492,20 @@ export class LaneService implements StageWorker {
     const finishedAt = new Date();
     try {
       const announced = await this.dataSource.transaction(async (manager) => {
-        // One statement: is a card of this application live already, and if not, this one is, and its job done.
-        const [{ live }] = (await manager.query(
+        // One statement: is a card of this application live already, and if not, this one is, and its job
+        // done. The attempt must still be `encoding`: a lane that took this job over (its lock expired while
+        // this lane was slow) has spoiled it and queued the next attempt, so this card is never issued.
+        const [{ live, encoded }] = (await manager.query(
           `WITH live AS (SELECT 1 FROM encode_lane.card_attempts WHERE application_id = $1 AND status = 'encoded'),
                 encoded AS (UPDATE encode_lane.card_attempts SET status = 'encoded', chip_serial = $3, finished_at = $4
-                             WHERE id = $2 AND status = 'encoding' AND NOT EXISTS (SELECT 1 FROM live)),
+                             WHERE id = $2 AND status = 'encoding' AND NOT EXISTS (SELECT 1 FROM live)
+                             RETURNING 1),
                 done AS (UPDATE encode_lane.lane_jobs SET status = 'done'
-                          WHERE application_id = $1 AND attempt = $5 AND NOT EXISTS (SELECT 1 FROM live))
-           SELECT EXISTS (SELECT 1 FROM live) AS live`,
+                          WHERE application_id = $1 AND attempt = $5 AND EXISTS (SELECT 1 FROM encoded))
+           SELECT EXISTS (SELECT 1 FROM live) AS live, EXISTS (SELECT 1 FROM encoded) AS encoded`,
           [row.applicationId, attemptId, chipSerial, finishedAt, row.attempt],
-        )) as { live: boolean }[];
-        if (live) return false;
+        )) as { live: boolean; encoded: boolean }[];
+        if (live || !encoded) return false;
         await this.publisher.emit(
           manager,
           'card.encoded',
@@ -529,7 +532,8 @@ export class LaneService implements StageWorker {
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
-    // Another lane's card for this application went live first: this one must never be issued.
+    // Another lane's card for this application went live first, or another lane spoiled this attempt: this
+    // card must never be issued (spoiling again revokes any certificate it got after the first spoil).
     await this.spoil(row, attemptId, 'duplicate-attempt');
     return 'spoiled';
   }
