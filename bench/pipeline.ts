@@ -85,7 +85,7 @@ async function drive(
   let submitted: SubmittedApplication[];
   let offeredRate: number | undefined;
   if (mode === 'full-stack-offered') {
-    // Bodies are built before the first arrival; sampling just before keeps their rendering out.
+    // Only the stack's processes are sampled; the request bodies are rendered here, so they never count.
     cpuBefore = cpu();
     ({ submitted, offeredRate } = await submitAtRate({
       baseUrl,
