@@ -1,10 +1,12 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 import { percentile } from '@mnc/load-driver';
+import { fixKafkajsIdleLoop } from '@mnc/messaging';
 
 /**
  * The messaging ceiling on this machine: bare kafkajs, none of the project's code, relaying records through
  * six topics the way the six stages do (consume a batch, produce it on, commit), acks from all in-sync
- * replicas. Whatever the pipeline reaches, it cannot beat this on the same broker and cores.
+ * replicas. Whatever the pipeline reaches, it cannot beat this on the same broker and cores. kafkajs runs
+ * with the idle-loop fix the stages run with, so both pay the same client costs.
  */
 export interface MessagingCeiling {
   readonly records: number;
@@ -20,6 +22,7 @@ export async function messagingCeiling(options: {
   readonly brokers: readonly string[];
   readonly records: number;
 }): Promise<MessagingCeiling> {
+  fixKafkajsIdleLoop();
   const kafka = new Kafka({
     clientId: 'bench-ceiling',
     brokers: [...options.brokers],

@@ -188,7 +188,34 @@ export async function getApplication(baseUrl: string, id: string, apiKey?: strin
   return (await response.json()) as ApplicationView;
 }
 
-/** Polls until every application has settled (delivered or photo rejected) or the time is up. */
+/** Ids among `wanted` that intake lists with a settled status, by paging GET /v1/applications per status. */
+export async function listSettled(
+  baseUrl: string,
+  wanted: ReadonlySet<string>,
+  apiKey?: string,
+): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const status of SETTLED_STATUSES) {
+    let next: string | undefined = `/v1/applications?status=${status}&limit=200`;
+    while (next !== undefined) {
+      const response = await fetch(new URL(next, baseUrl), { headers: authorization(apiKey) });
+      if (response.status !== 200) throw new DriverError(`GET ${next} answered ${response.status}`);
+      const page = (await response.json()) as { items: { id: string }[]; next?: string };
+      for (const item of page.items) if (wanted.has(item.id)) found.add(item.id);
+      next = page.next;
+    }
+  }
+  return found;
+}
+
+/** At or below this many pending applications, each is asked for directly instead of through the lists. */
+const DIRECT_POLL_LIMIT = 16;
+
+/**
+ * Polls until every application has settled (delivered or photo rejected) or the time is up. A large batch
+ * is followed through intake's status lists (a few queries a round) and only the newly settled are fetched
+ * in full; asking for every pending application each round would load intake more than the pipeline does.
+ */
 export async function waitUntilSettled(options: {
   readonly baseUrl: string;
   readonly ids: readonly string[];
@@ -202,32 +229,39 @@ export async function waitUntilSettled(options: {
   const settled = new Map<string, ApplicationView>();
   const deadline = Date.now() + options.timeoutMs;
   let lastProgress = Date.now();
-  let pending = [...options.ids];
-  while (pending.length > 0) {
-    const stillPending: string[] = [];
-    await pool(pending, 8, async (id) => {
-      try {
-        const view = await getApplication(options.baseUrl, id, options.apiKey);
-        if (SETTLED_STATUSES.has(view.status)) settled.set(id, view);
-        else stillPending.push(id);
-      } catch (error) {
-        // A restarting intake is part of the fault tests; keep polling until the deadline.
-        if (!isFetchFailure(error) && !(error instanceof DriverError)) throw error;
-        stillPending.push(id);
-      }
-    });
-    if (stillPending.length < pending.length) lastProgress = Date.now();
-    pending = stillPending;
+  const pending = new Set(options.ids);
+  const isReachFailure = (error: unknown) => isFetchFailure(error) || error instanceof DriverError;
+  while (pending.size > 0) {
+    const before = pending.size;
+    try {
+      const candidates =
+        pending.size <= DIRECT_POLL_LIMIT
+          ? [...pending]
+          : [...(await listSettled(options.baseUrl, pending, options.apiKey))];
+      await pool(candidates, 8, async (id) => {
+        try {
+          const view = await getApplication(options.baseUrl, id, options.apiKey);
+          if (SETTLED_STATUSES.has(view.status)) {
+            settled.set(id, view);
+            pending.delete(id);
+          }
+        } catch (error) {
+          if (!isReachFailure(error)) throw error;
+        }
+      });
+    } catch (error) {
+      // A restarting intake is part of the fault tests; keep polling until the deadline.
+      if (!isReachFailure(error)) throw error;
+    }
+    if (pending.size < before) lastProgress = Date.now();
     options.onProgress?.(settled.size);
-    if (pending.length === 0) break;
+    if (pending.size === 0) break;
     if (Date.now() > deadline) {
-      throw new DriverError(
-        `${pending.length} of ${options.ids.length} applications had not settled in time`,
-      );
+      throw new DriverError(`${pending.size} of ${options.ids.length} applications had not settled in time`);
     }
     if (options.stallTimeoutMs !== undefined && Date.now() - lastProgress > options.stallTimeoutMs) {
       throw new DriverError(
-        `${pending.length} of ${options.ids.length} applications pending and none settled for ${Math.round(options.stallTimeoutMs / 1000)} s`,
+        `${pending.size} of ${options.ids.length} applications pending and none settled for ${Math.round(options.stallTimeoutMs / 1000)} s`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 250));

@@ -11,6 +11,7 @@ import {
   type logCreator,
   type Producer,
 } from 'kafkajs';
+import { fixKafkajsIdleLoop } from './kafkajs-idle-fix';
 import { processKeyedBatch } from './keyed-batch-processor';
 import {
   NO_INSTRUMENTATION,
@@ -22,6 +23,8 @@ import {
   type SubscriptionOptions,
   type TopicSpec,
 } from './port';
+
+fixKafkajsIdleLoop();
 
 export interface KafkaBusOptions {
   readonly clientId: string;
@@ -170,7 +173,9 @@ export class KafkaBus implements MessageBus {
       // heartbeats) lets a restarted stage resume sooner than kafkajs' 30 s, and no handler blocks that long.
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: 3000,
-      maxWaitTimeInMs: 100,
+      // How long the broker holds an empty fetch; a record arriving ends the wait at once (minBytes 1), so
+      // this costs no latency, and at 100 ms idle fetching took a few per cent of a core per process.
+      maxWaitTimeInMs: 500,
       allowAutoTopicCreation: false,
     });
     const subscription = new KafkaSubscription(consumer, options, this, this.instrumentation);

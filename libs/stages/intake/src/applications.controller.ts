@@ -280,7 +280,15 @@ export class ApplicationsController {
     return {
       items: applications.map((a) => applicationView(a)),
       ...(applications.length === size && last
-        ? { next: `/v1/applications?before=${last.id}&limit=${size}` }
+        ? {
+            // The next page keeps the filters: a page of one status must not continue with every status.
+            next: `/v1/applications?${new URLSearchParams({
+              ...(municipalityCode ? { municipalityCode } : {}),
+              ...(status ? { status } : {}),
+              before: last.id,
+              limit: String(size),
+            }).toString()}`,
+          }
         : {}),
     };
   }

@@ -320,6 +320,24 @@ describe('authorisation between municipalities A and B', () => {
       '011002',
     );
     expect(list.body['items'].map((i: { id: string }) => i.id)).toContain(ofA);
+    // A page's next link keeps the page's filters.
+    const { status } = (await call(intake, 'GET', `/v1/applications/${ofA}`, { key: A })).body;
+    const page = await call(
+      intake,
+      'GET',
+      `/v1/applications?municipalityCode=131016&status=${status}&limit=1`,
+      {
+        key: A,
+      },
+    );
+    expect(page.body['items']).toHaveLength(1);
+    const next = new URL(page.body['next'], 'http://intake');
+    expect(Object.fromEntries(next.searchParams)).toEqual({
+      municipalityCode: '131016',
+      status,
+      before: page.body['items'][0].id,
+      limit: '1',
+    });
     // B's webhook log is not A's to see.
     const hook = await call(intake, 'POST', '/v1/webhooks', {
       key: intake.keys.B,

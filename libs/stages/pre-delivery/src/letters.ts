@@ -57,8 +57,66 @@ export class LetterFont {
   }
 }
 
+interface CffStream {
+  pos: number;
+  readBuffer(length: number): Uint8Array;
+}
+interface CffSubsetInternals {
+  cff: { stream: CffStream };
+  subsetSubrs(
+    subrs: readonly { offset: number; length: number }[],
+    used: Record<number, boolean>,
+  ): Uint8Array[];
+}
+
+/**
+ * A CFF subset's subroutine index keeps every slot of the source font: used subroutines are copied, unused
+ * ones become a one-byte `return` (0x0B). fontkit allocates a new buffer for each unused slot, tens of
+ * thousands per letter with a CJK font and most of a letter's CPU; the slots are only read when the subset
+ * is written, so one shared `return` per stream serves them all and the bytes out are the same.
+ */
+export function subsetSubroutines(
+  stream: CffStream,
+  subrs: readonly { offset: number; length: number }[],
+  used: Record<number, boolean>,
+): Uint8Array[] {
+  let unused: Uint8Array | undefined;
+  return subrs.map((subr, index) => {
+    if (!used[index]) {
+      // fontkit's own buffer class (the writer checks for it), holding 0x0B
+      unused ??= (stream.readBuffer(0).constructor as unknown as { from(bytes: number[]): Uint8Array }).from([
+        0x0b,
+      ]);
+      return unused;
+    }
+    stream.pos = subr.offset;
+    return stream.readBuffer(subr.length);
+  });
+}
+
+const sharesUnusedSubroutines = new WeakSet<object>();
+function shareUnusedSubroutines(font: ReturnType<typeof fontkit.create>): void {
+  const subsetClass = Object.getPrototypeOf(font.createSubset()) as CffSubsetInternals;
+  if (typeof subsetClass.subsetSubrs !== 'function' || sharesUnusedSubroutines.has(subsetClass)) return;
+  subsetClass.subsetSubrs = function (this: CffSubsetInternals, subrs, used) {
+    return subsetSubroutines(this.cff.stream, subrs, used);
+  };
+  sharesUnusedSubroutines.add(subsetClass);
+}
+
+// Parsing the 16 MB collection is most of a letter's cost; the parsed font is read-only to pdf-lib (each
+// letter makes its own subset), so one parse per font file serves every letter.
+const parsedFonts = new WeakMap<Uint8Array, ReturnType<typeof fontkit.create>>();
 const collectionMember = {
-  create: (bytes: Uint8Array) => fontkit.create(bytes as Buffer, LETTER_FONT_MEMBER),
+  create: (bytes: Uint8Array) => {
+    let font = parsedFonts.get(bytes);
+    if (font === undefined) {
+      font = fontkit.create(bytes as Buffer, LETTER_FONT_MEMBER);
+      shareUnusedSubroutines(font);
+      parsedFonts.set(bytes, font);
+    }
+    return font;
+  },
 } as unknown as Parameters<PDFDocument['registerFontkit']>[0];
 
 const A4: [number, number] = [595.28, 841.89];

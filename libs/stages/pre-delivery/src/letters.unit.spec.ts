@@ -1,6 +1,13 @@
 import { execFile } from 'node:child_process';
 import { syntheticApplicant } from '@mnc/synthetic';
-import { japaneseDate, LetterFont, renderDeliveryNotice, renderPinLetter, renderPukLetter } from './letters';
+import {
+  japaneseDate,
+  LetterFont,
+  renderDeliveryNotice,
+  renderPinLetter,
+  renderPukLetter,
+  subsetSubroutines,
+} from './letters';
 
 const FONT = new LetterFont('/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc');
 const applicant = syntheticApplicant(7);
@@ -117,6 +124,29 @@ describe('letters', () => {
       issuedOn: '2026-04-03',
     });
     expect(pdf.byteLength).toBeLessThan(500_000);
+  });
+
+  it('keeps used subroutines byte for byte and fills every unused slot with one shared return', () => {
+    class FontkitBuffer extends Uint8Array {}
+    const bytes = FontkitBuffer.from([0xaa, 0xbb, 0xcc, 0xdd, 0xee]);
+    const stream = {
+      pos: 0,
+      readBuffer(length: number) {
+        const out = FontkitBuffer.from(bytes.subarray(this.pos, this.pos + length));
+        this.pos += length;
+        return out;
+      },
+    };
+    const subrs = [
+      { offset: 0, length: 2 },
+      { offset: 2, length: 1 },
+      { offset: 3, length: 2 },
+      { offset: 0, length: 1 },
+    ];
+    const out = subsetSubroutines(stream, subrs, { 0: true, 2: true });
+    expect(out.map((b) => [...b])).toEqual([[0xaa, 0xbb], [0x0b], [0xdd, 0xee], [0x0b]]);
+    expect(out[1]).toBe(out[3]);
+    expect(out.every((b) => b instanceof FontkitBuffer)).toBe(true);
   });
 
   it('writes dates the Japanese way', () => {
